@@ -1,0 +1,476 @@
+from dateutil.relativedelta import relativedelta
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import html2plaintext
+
+from ..tools.sensitive_data import BANK_CARD, RESIDENT_ID, find_sensitive_numbers
+
+INTENT_TIERS = [("high", "High Intent"), ("medium", "Medium Intent"), ("low", "Low Intent")]
+MATCH_LEVELS = [("high", "High Match"), ("medium", "Medium Match"), ("low", "Low Match")]
+POWER_LEVELS = [("high", "Strong"), ("medium", "Medium"), ("low", "Weak")]
+FOLLOWUP_STRATEGIES = [
+    ("senior_visit", "Senior visit and a tailored proposal"),
+    ("confirm_budget", "Confirm the budget, then propose in phases"),
+    ("resolve_objection", "Resolve the core objection first"),
+    ("nurture", "Long-term nurture pool: periodic industry news"),
+]
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    # Prospect capture (tool 3). Channel, contact, job position and expected
+    # revenue stay crm.lead's own fields (source_id, medium_id, contact_name,
+    # function, expected_revenue).
+    industry_id = fields.Many2one("res.partner.industry", tracking=True)
+    employee_count = fields.Integer(string="Employees")
+    annual_revenue = fields.Monetary(currency_field="company_currency")
+    pain_point = fields.Text(
+        string="Specific Pain Point",
+        help="The concrete problem behind the need, e.g. 'current supplier delivers late and "
+        "stalls production'. 'Has needs' is not a pain point.",
+    )
+    expected_purchase_date = fields.Date(tracking=True)
+    budget_min = fields.Monetary(string="Budget From", currency_field="company_currency")
+    budget_max = fields.Monetary(string="Budget To", currency_field="company_currency")
+    intent_tier = fields.Selection(
+        INTENT_TIERS,
+        compute="_compute_intent_tier",
+        store=True,
+        readonly=False,
+        tracking=True,
+        help="By default from the expected purchase date; set it by hand to override.",
+    )
+    intent_tier_manual = fields.Boolean(
+        string="Intent Set by Hand",
+        copy=False,
+        help="The rep chose the intent tier; it no longer follows the expected purchase date.",
+    )
+    consent_state = fields.Selection(
+        [
+            ("obtained", "Consent Obtained"),
+            ("not_required", "Not Required (Business Contact)"),
+            ("pending", "Consent Pending"),
+        ],
+        string="Personal Data Consent",
+        default="pending",
+        tracking=True,
+    )
+    consent_purpose = fields.Char(
+        string="Purpose of Collection",
+        help="What the contact's data is used for, e.g. 'only for product recommendations'.",
+    )
+    consent_date = fields.Date()
+    verified_by_id = fields.Many2one(
+        "res.users", string="Verified By", readonly=True, copy=False, tracking=True
+    )
+    verified_date = fields.Date(readonly=True, copy=False)
+
+    # Need-match scoring (tool 4)
+    need_ids = fields.One2many("sales_toolkit.need", "lead_id", string="Core Needs", copy=True)
+    need_count = fields.Integer(compute="_compute_match", store=True)
+    match_score = fields.Integer(compute="_compute_match", store=True, aggregator="avg")
+    match_max_score = fields.Integer(
+        compute="_compute_match", store=True, string="Highest Reachable Score"
+    )
+    match_ratio = fields.Float(
+        compute="_compute_match",
+        store=True,
+        string="Match (%)",
+        aggregator="avg",
+        digits=(5, 1),
+    )
+    match_level = fields.Selection(MATCH_LEVELS, compute="_compute_match", store=True)
+    match_threshold_note = fields.Char(compute="_compute_match_threshold_note")
+    purchasing_power = fields.Selection(
+        POWER_LEVELS,
+        compute="_compute_purchasing_power",
+        store=True,
+        help="The maximum budget against the expected revenue; bands are set in the settings.",
+    )
+    followup_strategy = fields.Selection(
+        FOLLOWUP_STRATEGIES,
+        compute="_compute_followup_strategy",
+        store=True,
+        string="Recommended Strategy",
+    )
+    match_evaluated_date = fields.Date(
+        string="Match Evaluated On",
+        copy=False,
+        tracking=True,
+        help="Set when a need or a score changes, or when the rep confirms the evaluation.",
+    )
+    match_review_date = fields.Date(
+        compute="_compute_match_review_date",
+        store=True,
+        string="Re-evaluate Match On",
+    )
+    match_review_due = fields.Boolean(
+        compute="_compute_match_review_due",
+        search="_search_match_review_due",
+        string="Re-evaluation Due",
+    )
+
+    _budget_range = models.Constraint(
+        "CHECK (budget_min IS NULL OR budget_max IS NULL OR budget_max = 0 "
+        "OR budget_min <= budget_max)",
+        "The minimum budget cannot exceed the maximum budget.",
+    )
+    _prospect_figures_positive = models.Constraint(
+        "CHECK (COALESCE(employee_count, 0) >= 0 AND COALESCE(annual_revenue, 0) >= 0 "
+        "AND COALESCE(budget_min, 0) >= 0 AND COALESCE(budget_max, 0) >= 0)",
+        "Employee count, annual revenue and budget cannot be negative.",
+    )
+    _match_review_idx = models.Index("(match_review_date) WHERE match_review_date IS NOT NULL")
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+
+    def _toolkit_company(self):
+        """The company whose rules grade the lead: its own, else the current one."""
+        return self[:1].company_id or self.env.company
+
+    @api.model
+    def _toolkit_intent_tier_for(self, company, purchase_date):
+        """The handbook's initial grading: within 1 month high, within 3 months medium."""
+        if not purchase_date:
+            return "low"
+        days = (fields.Date.to_date(purchase_date) - company._toolkit_today()).days
+        if days <= company.toolkit_intent_high_days:
+            return "high"
+        if days <= company.toolkit_intent_medium_days:
+            return "medium"
+        return "low"
+
+    @api.depends(
+        "expected_purchase_date",
+        "intent_tier_manual",
+        "company_id.toolkit_intent_high_days",
+        "company_id.toolkit_intent_medium_days",
+    )
+    def _compute_intent_tier(self):
+        for lead in self:
+            if lead.intent_tier_manual and lead.intent_tier:
+                continue
+            lead.intent_tier = self._toolkit_intent_tier_for(
+                lead._toolkit_company(), lead.expected_purchase_date
+            )
+
+    @api.depends(
+        "need_ids.score",
+        "company_id.toolkit_match_mode",
+        "company_id.toolkit_match_high_score",
+        "company_id.toolkit_match_medium_score",
+        "company_id.toolkit_match_high_ratio",
+        "company_id.toolkit_match_medium_ratio",
+    )
+    def _compute_match(self):
+        for lead in self:
+            scores = lead.need_ids.mapped("score")
+            lead.need_count = len(scores)
+            lead.match_score = sum(scores)
+            lead.match_max_score = 5 * len(scores)
+            lead.match_ratio = 100.0 * lead.match_score / lead.match_max_score if scores else 0.0
+            lead.match_level = lead._match_level_of(lead.match_score, lead.match_ratio) if scores else False
+
+    def _match_level_of(self, score, ratio):
+        company = self._toolkit_company()
+        if company.toolkit_match_mode == "normalised":
+            value, high, medium = ratio, company.toolkit_match_high_ratio, company.toolkit_match_medium_ratio
+        else:
+            value, high, medium = score, company.toolkit_match_high_score, company.toolkit_match_medium_score
+        if value >= high:
+            return "high"
+        return "medium" if value >= medium else "low"
+
+    @api.depends("match_max_score", "company_id")
+    @api.depends_context("company")
+    def _compute_match_threshold_note(self):
+        for lead in self:
+            company = lead._toolkit_company()
+            high = company.toolkit_match_high_score
+            if lead.need_count and company.toolkit_match_mode == "absolute" and lead.match_max_score < high:
+                lead.match_threshold_note = self.env._(
+                    "%(count)s needs can reach %(max)s at most; high match needs %(high)s.",
+                    count=lead.need_count,
+                    max=lead.match_max_score,
+                    high=high,
+                )
+            else:
+                lead.match_threshold_note = False
+
+    @api.depends(
+        "budget_min",
+        "budget_max",
+        "expected_revenue",
+        "company_id.toolkit_power_high_ratio",
+        "company_id.toolkit_power_medium_ratio",
+    )
+    def _compute_purchasing_power(self):
+        for lead in self:
+            budget = lead.budget_max or lead.budget_min
+            if not budget or lead.expected_revenue <= 0:
+                lead.purchasing_power = False
+                continue
+            company = lead._toolkit_company()
+            share = 100.0 * budget / lead.expected_revenue
+            if share >= company.toolkit_power_high_ratio:
+                lead.purchasing_power = "high"
+            elif share >= company.toolkit_power_medium_ratio:
+                lead.purchasing_power = "medium"
+            else:
+                lead.purchasing_power = "low"
+
+    @api.depends("match_level", "purchasing_power")
+    def _compute_followup_strategy(self):
+        for lead in self:
+            if lead.match_level == "high":
+                strong = lead.purchasing_power == "high"
+                lead.followup_strategy = "senior_visit" if strong else "confirm_budget"
+            elif lead.match_level == "medium":
+                lead.followup_strategy = "resolve_objection"
+            elif lead.match_level == "low":
+                lead.followup_strategy = "nurture"
+            else:
+                lead.followup_strategy = False
+
+    @api.depends("match_evaluated_date", "company_id.toolkit_match_review_months")
+    def _compute_match_review_date(self):
+        for lead in self:
+            months = lead._toolkit_company().toolkit_match_review_months
+            lead.match_review_date = (
+                lead.match_evaluated_date + relativedelta(months=months)
+                if lead.match_evaluated_date
+                else False
+            )
+
+    @api.depends("match_review_date")
+    @api.depends_context("company")
+    def _compute_match_review_due(self):
+        today = self.env.company._toolkit_today()
+        for lead in self:
+            lead.match_review_due = bool(lead.match_review_date) and lead.match_review_date <= today
+
+    def _search_match_review_due(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        due = Domain("match_review_date", "<=", self.env.company._toolkit_today())
+        return due if (operator == "in") == (True in value) else ~due
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+
+    @api.constrains("budget_min", "budget_max", "employee_count", "annual_revenue")
+    def _check_prospect_figures(self):
+        for lead in self:
+            if min(lead.employee_count, lead.annual_revenue, lead.budget_min, lead.budget_max) < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Lead “%(lead)s”: employee count, annual revenue and budget cannot be "
+                        "negative.",
+                        lead=lead.name,
+                    )
+                )
+            if lead.budget_min and lead.budget_max and lead.budget_min > lead.budget_max:
+                raise ValidationError(
+                    self.env._(
+                        "Lead “%(lead)s”: the budget starts at %(min)s but ends at %(max)s. "
+                        "Enter the range from the lower to the higher amount.",
+                        lead=lead.name,
+                        min=lead.budget_min,
+                        max=lead.budget_max,
+                    )
+                )
+
+    @api.constrains("pain_point", "description")
+    def _check_sensitive_data(self):
+        for lead in self:
+            self._toolkit_raise_if_sensitive(lead.pain_point, self.env._("The pain point"))
+            if lead.description:
+                self._toolkit_raise_if_sensitive(
+                    html2plaintext(lead.description), self.env._("The description")
+                )
+
+    @api.model
+    def _toolkit_raise_if_sensitive(self, text, where):
+        """Refuse data that the PIPL forbids collecting (ID and bank card numbers)."""
+        kinds = find_sensitive_numbers(text)
+        if RESIDENT_ID in kinds:
+            raise ValidationError(
+                self.env._(
+                    "%(where)s contains what looks like a Chinese resident ID number. The "
+                    "Personal Information Protection Law forbids collecting it: remove it.",
+                    where=where,
+                )
+            )
+        if BANK_CARD in kinds:
+            raise ValidationError(
+                self.env._(
+                    "%(where)s contains what looks like a bank card number. The Personal "
+                    "Information Protection Law forbids collecting it: remove it.",
+                    where=where,
+                )
+            )
+
+    @api.constrains("consent_state", "consent_purpose")
+    def _check_consent_purpose(self):
+        for lead in self:
+            if lead.consent_state == "obtained" and not lead.consent_purpose:
+                raise ValidationError(
+                    self.env._(
+                        "Lead “%(lead)s”: state the purpose the contact agreed to, e.g. 'only "
+                        "for product recommendations'.",
+                        lead=lead.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("intent_tier") and "intent_tier_manual" not in vals:
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                derived = self._toolkit_intent_tier_for(company, vals.get("expected_purchase_date"))
+                vals["intent_tier_manual"] = vals["intent_tier"] != derived
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not vals.get("intent_tier") or "intent_tier_manual" in vals:
+            return super().write(vals)
+        # a tier that differs from what the purchase date gives is the rep's override
+        manual = self.browse()
+        for lead in self:
+            purchase_date = vals.get("expected_purchase_date", lead.expected_purchase_date)
+            derived = self._toolkit_intent_tier_for(lead._toolkit_company(), purchase_date)
+            if vals["intent_tier"] != derived:
+                manual |= lead
+        if manual:
+            super(CrmLead, manual).write(dict(vals, intent_tier_manual=True))
+        automatic = self - manual
+        if automatic:
+            super(CrmLead, automatic).write(dict(vals, intent_tier_manual=False))
+        return True
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_toolkit_verify(self):
+        """The reviewer confirmed the lead by phone: it now counts."""
+        if not self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+            raise UserError(self.env._("Only a sales team leader or manager can verify leads."))
+        today = fields.Date.context_today(self)
+        for lead in self:
+            if lead.verified_by_id:
+                continue
+            lead.write({"verified_by_id": self.env.uid, "verified_date": today})
+            lead.message_post(
+                body=self.env._("Lead verified by phone."), subtype_xmlid="mail.mt_note"
+            )
+        return True
+
+    def action_toolkit_reset_verification(self):
+        if not self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+            raise UserError(self.env._("Only a sales team leader or manager can verify leads."))
+        self.write({"verified_by_id": False, "verified_date": False})
+        return True
+
+    def action_toolkit_intent_automatic(self):
+        """Drop the rep's override: the tier follows the purchase date again."""
+        self.write({"intent_tier_manual": False})
+        return True
+
+    def action_toolkit_confirm_match(self):
+        """The rep re-evaluated the needs and found the scores still right."""
+        self._toolkit_mark_match_evaluated()
+        for lead in self:
+            lead.message_post(
+                body=self.env._(
+                    "Need match re-evaluated: %(score)s points, %(level)s.",
+                    score=lead.match_score,
+                    level=dict(self._fields["match_level"]._description_selection(self.env)).get(
+                        lead.match_level, self.env._("not scored")
+                    ),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True
+
+    def action_toolkit_print_capture_sheet(self):
+        return self.env.ref("sales_toolkit.action_report_prospect_capture_sheet").report_action(self)
+
+    # ------------------------------------------------------------------
+    # Business
+    # ------------------------------------------------------------------
+
+    def _toolkit_mark_match_evaluated(self):
+        if not self:
+            return
+        today = self.env.company._toolkit_today()
+        self.filtered(lambda lead: lead.match_evaluated_date != today).write(
+            {"match_evaluated_date": today}
+        )
+
+    @api.model
+    def _toolkit_regrade(self, companies):
+        """Recompute the grades that depend on the settings of ``companies``.
+
+        Leads of those companies follow through the stored-compute dependencies;
+        leads without a company are graded with the current company's rules.
+        """
+        leads = self.with_context(active_test=False).search(
+            [("company_id", "=", False)]
+        )
+        if not leads:
+            return
+        for fname in ("intent_tier", "match_level", "purchasing_power", "match_review_date"):
+            self.env.add_to_compute(self._fields[fname], leads)
+
+    @api.model
+    def _cron_refresh_intent_tier(self, batch_size=1000):
+        """Raise tiers as expected purchase dates come closer.
+
+        Dates never move away by themselves, so automatic tiers only go up: only
+        leads whose tier is below what their date now gives are touched. Batches
+        are committed, so a run killed halfway resumes without double work.
+        """
+        cron = self.env["ir.cron"]
+        companies = self.env["res.company"].search([])
+        for company in companies:
+            leads_model = self.with_company(company)
+            # leads without a company follow the rules of the main company
+            domain = leads_model._toolkit_stale_intent_domain(
+                with_shared=company == companies[:1]
+            )
+            done = self.browse()
+            while True:
+                leads = leads_model.search(domain & Domain("id", "not in", done.ids), limit=batch_size)
+                if not leads:
+                    break
+                leads._compute_intent_tier()
+                leads.flush_recordset(["intent_tier"])
+                done |= leads
+                if not cron._commit_progress(len(leads)):
+                    return
+
+    def _toolkit_stale_intent_domain(self, with_shared=False):
+        company = self.env.company
+        today = company._toolkit_today()
+        high_until = today + relativedelta(days=company.toolkit_intent_high_days)
+        medium_until = today + relativedelta(days=company.toolkit_intent_medium_days)
+        return Domain.AND(
+            [
+                Domain("intent_tier_manual", "=", False),
+                Domain("won_status", "=", "pending"),
+                Domain("company_id", "in", [company.id, False] if with_shared else [company.id]),
+                Domain("expected_purchase_date", "!=", False),
+                (Domain("expected_purchase_date", "<=", high_until) & Domain("intent_tier", "!=", "high"))
+                | (Domain("expected_purchase_date", "<=", medium_until) & Domain("intent_tier", "=", "low")),
+            ]
+        )

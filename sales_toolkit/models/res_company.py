@@ -1,0 +1,110 @@
+from datetime import datetime
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# company fields whose change re-grades the leads of that company
+LEAD_GRADING_FIELDS = (
+    "toolkit_intent_high_days",
+    "toolkit_intent_medium_days",
+    "toolkit_match_mode",
+    "toolkit_match_high_score",
+    "toolkit_match_medium_score",
+    "toolkit_match_high_ratio",
+    "toolkit_match_medium_ratio",
+    "toolkit_power_high_ratio",
+    "toolkit_power_medium_ratio",
+    "toolkit_match_review_months",
+)
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    # The handbook's rules of thumb, kept per company so that each can tune them.
+    toolkit_intent_high_days = fields.Integer(
+        string="High Intent Within (days)",
+        default=30,
+        help="A lead whose expected purchase date is at most this many days away is high intent.",
+    )
+    toolkit_intent_medium_days = fields.Integer(
+        string="Medium Intent Within (days)",
+        default=90,
+        help="A lead whose expected purchase date is at most this many days away is medium "
+        "intent; later or unknown dates are low intent.",
+    )
+    toolkit_match_mode = fields.Selection(
+        [("absolute", "Total score"), ("normalised", "Share of the highest reachable score")],
+        string="Match Thresholds",
+        default="absolute",
+        required=True,
+    )
+    toolkit_match_high_score = fields.Integer(string="High Match From (points)", default=20)
+    toolkit_match_medium_score = fields.Integer(string="Medium Match From (points)", default=10)
+    toolkit_match_high_ratio = fields.Float(string="High Match From (%)", default=80.0)
+    toolkit_match_medium_ratio = fields.Float(string="Medium Match From (%)", default=50.0)
+    toolkit_power_high_ratio = fields.Float(
+        string="Strong Purchasing Power From (%)",
+        default=100.0,
+        help="Maximum budget as a share of the expected revenue from which purchasing power is high.",
+    )
+    toolkit_power_medium_ratio = fields.Float(
+        string="Medium Purchasing Power From (%)",
+        default=70.0,
+        help="Maximum budget as a share of the expected revenue from which purchasing power is "
+        "medium; below it, low.",
+    )
+    toolkit_match_review_months = fields.Integer(
+        string="Re-evaluate Need Match After (months)",
+        default=3,
+        help="The handbook asks to re-evaluate the need match every quarter.",
+    )
+
+    @api.constrains(*LEAD_GRADING_FIELDS)
+    def _check_toolkit_thresholds(self):
+        for company in self:
+            if not 0 < company.toolkit_intent_high_days < company.toolkit_intent_medium_days:
+                raise ValidationError(
+                    self.env._(
+                        "The high intent window must be positive and shorter than the medium "
+                        "intent window."
+                    )
+                )
+            if not 0 < company.toolkit_match_medium_score < company.toolkit_match_high_score:
+                raise ValidationError(
+                    self.env._(
+                        "The medium match score must be positive and below the high match score."
+                    )
+                )
+            if not 0 < company.toolkit_match_medium_ratio < company.toolkit_match_high_ratio <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "The match percentages must satisfy 0 < medium < high <= 100."
+                    )
+                )
+            if not 0 < company.toolkit_power_medium_ratio < company.toolkit_power_high_ratio:
+                raise ValidationError(
+                    self.env._(
+                        "The medium purchasing power share must be positive and below the high one."
+                    )
+                )
+            if company.toolkit_match_review_months < 1:
+                raise ValidationError(
+                    self.env._("The need match re-evaluation period must be at least one month.")
+                )
+
+    def _toolkit_today(self):
+        """Today's date where the company is: its partner's timezone, UTC when unset."""
+        self.ensure_one()
+        tz = pytz.timezone(self.partner_id.tz or "UTC")
+        return datetime.now(tz).date()
+
+    def write(self, vals):
+        res = super().write(vals)
+        if any(field in vals for field in LEAD_GRADING_FIELDS):
+            # leads of these companies (and those without a company) are graded with the
+            # new rules at once; stored computes would otherwise keep the old grades
+            self.env["crm.lead"]._toolkit_regrade(self)
+        return res
