@@ -29,6 +29,4 @@
             "sales_toolkit/static/tests/tours/*.js",
         ],
     },
-    "installable": True,
-    "application": False,
 }

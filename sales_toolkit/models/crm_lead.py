@@ -9,6 +9,7 @@ from ..tools.sensitive_data import BANK_CARD, RESIDENT_ID, find_sensitive_number
 INTENT_TIERS = [("high", "High Intent"), ("medium", "Medium Intent"), ("low", "Low Intent")]
 MATCH_LEVELS = [("high", "High Match"), ("medium", "Medium Match"), ("low", "Low Match")]
 POWER_LEVELS = [("high", "Strong"), ("medium", "Medium"), ("low", "Weak")]
+PROSPECT_FIGURES = ("employee_count", "annual_revenue", "budget_min", "budget_max")
 FOLLOWUP_STRATEGIES = [
     ("senior_visit", "Senior visit and a tailored proposal"),
     ("confirm_budget", "Confirm the budget, then propose in phases"),
@@ -62,9 +63,7 @@ class CrmLead(models.Model):
         help="What the contact's data is used for, e.g. 'only for product recommendations'.",
     )
     consent_date = fields.Date()
-    verified_by_id = fields.Many2one(
-        "res.users", string="Verified By", readonly=True, copy=False, tracking=True
-    )
+    verified_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
     verified_date = fields.Date(readonly=True, copy=False)
 
     # Need-match scoring (tool 4)
@@ -130,7 +129,7 @@ class CrmLead(models.Model):
 
     def _toolkit_company(self):
         """The company whose rules grade the lead: its own, else the current one."""
-        return self[:1].company_id or self.env.company
+        return self.company_id[:1] or self.env.company
 
     @api.model
     def _toolkit_intent_tier_for(self, company, purchase_date):
@@ -263,27 +262,33 @@ class CrmLead(models.Model):
     # Constraints
     # ------------------------------------------------------------------
 
-    @api.constrains("budget_min", "budget_max", "employee_count", "annual_revenue")
+    @api.constrains(*PROSPECT_FIGURES)
     def _check_prospect_figures(self):
         for lead in self:
-            if min(lead.employee_count, lead.annual_revenue, lead.budget_min, lead.budget_max) < 0:
-                raise ValidationError(
-                    self.env._(
-                        "Lead “%(lead)s”: employee count, annual revenue and budget cannot be "
-                        "negative.",
-                        lead=lead.name,
-                    )
+            lead._toolkit_check_figures(lead.name, {fname: lead[fname] for fname in PROSPECT_FIGURES})
+
+    @api.model
+    def _toolkit_check_figures(self, name, figures):
+        """Refuse negative sizes and budgets, and a budget range given backwards."""
+        if min(figures[fname] or 0 for fname in PROSPECT_FIGURES) < 0:
+            raise ValidationError(
+                self.env._(
+                    "Lead “%(lead)s”: employee count, annual revenue and budget cannot be "
+                    "negative.",
+                    lead=name,
                 )
-            if lead.budget_min and lead.budget_max and lead.budget_min > lead.budget_max:
-                raise ValidationError(
-                    self.env._(
-                        "Lead “%(lead)s”: the budget starts at %(min)s but ends at %(max)s. "
-                        "Enter the range from the lower to the higher amount.",
-                        lead=lead.name,
-                        min=lead.budget_min,
-                        max=lead.budget_max,
-                    )
+            )
+        budget_min, budget_max = figures["budget_min"], figures["budget_max"]
+        if budget_min and budget_max and budget_min > budget_max:
+            raise ValidationError(
+                self.env._(
+                    "Lead “%(lead)s”: the budget starts at %(min)s but ends at %(max)s. "
+                    "Enter the range from the lower to the higher amount.",
+                    lead=name,
+                    min=budget_min,
+                    max=budget_max,
                 )
+            )
 
     @api.constrains("pain_point", "description")
     def _check_sensitive_data(self):
@@ -334,6 +339,10 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            # checked before the INSERT so that the user reads this message, not the SQL one
+            self._toolkit_check_figures(
+                vals.get("name"), {fname: vals.get(fname) for fname in PROSPECT_FIGURES}
+            )
             if vals.get("intent_tier") and "intent_tier_manual" not in vals:
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 derived = self._toolkit_intent_tier_for(company, vals.get("expected_purchase_date"))
@@ -441,7 +450,7 @@ class CrmLead(models.Model):
         are committed, so a run killed halfway resumes without double work.
         """
         cron = self.env["ir.cron"]
-        companies = self.env["res.company"].search([])
+        companies = self.env["res.company"].search([])  # pylint: disable=no-search-all
         for company in companies:
             leads_model = self.with_company(company)
             # leads without a company follow the rules of the main company

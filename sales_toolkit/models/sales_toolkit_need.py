@@ -11,9 +11,7 @@ class SalesToolkitNeed(models.Model):
     _order = "lead_id, is_pain_point desc, sequence, id"
     _check_company_auto = True
 
-    lead_id = fields.Many2one(
-        "crm.lead", string="Lead", required=True, ondelete="cascade", index=True
-    )
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
     name = fields.Char(string="Need", required=True)
     sequence = fields.Integer(default=10)
     is_pain_point = fields.Boolean(
@@ -47,15 +45,19 @@ class SalesToolkitNeed(models.Model):
     @api.constrains("score")
     def _check_score(self):
         for need in self:
-            if not 1 <= need.score <= 5:
-                raise ValidationError(
-                    self.env._(
-                        "The score of need “%(need)s” is %(score)s: score each need from 1 "
-                        "(no match) to 5 (full match).",
-                        need=need.name,
-                        score=need.score,
-                    )
+            need._toolkit_check_score(need.name, need.score)
+
+    @api.model
+    def _toolkit_check_score(self, name, score):
+        if not 1 <= score <= 5:
+            raise ValidationError(
+                self.env._(
+                    "The score of need “%(need)s” is %(score)s: score each need from 1 "
+                    "(no match) to 5 (full match).",
+                    need=name,
+                    score=score,
                 )
+            )
 
     @api.constrains("name", "note")
     def _check_sensitive_data(self):
@@ -67,6 +69,10 @@ class SalesToolkitNeed(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            if "score" in vals:
+                # before the INSERT, so that the user reads this message, not the SQL one
+                self._toolkit_check_score(vals.get("name"), vals["score"])
         needs = super().create(vals_list)
         needs.lead_id._toolkit_mark_match_evaluated()
         return needs

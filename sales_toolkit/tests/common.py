@@ -1,0 +1,81 @@
+from contextlib import contextmanager
+
+from odoo.tests import TransactionCase, new_test_user
+
+
+class SalesToolkitCommon(TransactionCase):
+    """Users of each Sales group, a second company and a few strengths."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.company_b = cls.env["res.company"].create({"name": "Toolkit Company B"})
+        cls.salesman = new_test_user(
+            cls.env, "st_salesman", groups="sales_team.group_sale_salesman", name="Rep Zhang"
+        )
+        cls.salesman_2 = new_test_user(
+            cls.env, "st_salesman_2", groups="sales_team.group_sale_salesman", name="Rep Li"
+        )
+        cls.leader = new_test_user(
+            cls.env,
+            "st_leader",
+            groups="sales_team.group_sale_salesman_all_leads",
+            name="Leader Wang",
+        )
+        cls.manager = new_test_user(
+            cls.env, "st_manager", groups="sales_team.group_sale_manager", name="Manager Zhao"
+        )
+        cls.salesman_b = new_test_user(
+            cls.env,
+            "st_salesman_b",
+            groups="sales_team.group_sale_salesman_all_leads",
+            company_id=cls.company_b.id,
+            company_ids=[cls.company_b.id],
+            name="Rep of Company B",
+        )
+        Strength = cls.env["sales_toolkit.strength"]
+        cls.strength_cost = Strength.create({"name": "Cuts cost by 15-25%"})
+        cls.strength_delivery = Strength.create({"name": "Delivery in 12 days"})
+        cls.strength_custom = Strength.create({"name": "Basic customisation included"})
+
+    @classmethod
+    def _create_lead(cls, **vals):
+        values = {
+            "name": "Toolkit lead",
+            "type": "opportunity",
+            "user_id": cls.salesman.id,
+            "company_id": cls.company.id,
+        }
+        values.update(vals)
+        return cls.env["crm.lead"].create(values)
+
+    @classmethod
+    def _create_handbook_lead(cls, **vals):
+        """Tech Co. of the handbook: needs scored 4 + 5 + 3 = 12."""
+        values = {
+            "name": "Tech Co.",
+            "partner_name": "Tech Co.",
+            "budget_min": 150000,
+            "budget_max": 200000,
+            "expected_revenue": 180000,
+        }
+        lead = cls._create_lead(**dict(values, **vals))
+        cls.env["sales_toolkit.need"].create(
+            [
+                {"lead_id": lead.id, "name": "Cut cost by 20%", "strength_id": cls.strength_cost.id,
+                 "score": 4, "is_pain_point": True, "note": "We can cut 15-25%"},
+                {"lead_id": lead.id, "name": "Delivery within 15 days",
+                 "strength_id": cls.strength_delivery.id, "score": 5, "note": "12 days at the fastest"},
+                {"lead_id": lead.id, "name": "Custom features", "strength_id": cls.strength_custom.id,
+                 "score": 3, "note": "Complex work costs extra"},
+            ]
+        )
+        return lead
+
+    @contextmanager
+    def assertRefused(self, exception, regex):
+        """Odoo's assertRaises (rolled back to a savepoint) plus a check of the message."""
+        with self.assertRaises(exception) as catcher:
+            yield catcher
+        self.assertRegex(str(catcher.exception), regex)

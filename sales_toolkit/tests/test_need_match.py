@@ -1,0 +1,169 @@
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
+
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, tagged, users
+
+from .common import SalesToolkitCommon
+
+
+@tagged("post_install", "-at_install")
+class TestNeedMatch(SalesToolkitCommon):
+    def test_handbook_example_tech_co(self):
+        """4 + 5 + 3 = 12: medium match, strong purchasing power, resolve the cost objection."""
+        lead = self._create_handbook_lead()
+        self.assertEqual(lead.need_count, 3)
+        self.assertEqual(lead.match_score, 12)
+        self.assertEqual(lead.match_max_score, 15)
+        self.assertAlmostEqual(lead.match_ratio, 80.0)
+        self.assertEqual(lead.match_level, "medium")
+        self.assertEqual(lead.purchasing_power, "high")
+        self.assertEqual(lead.followup_strategy, "resolve_objection")
+        self.assertEqual(
+            lead.match_threshold_note, "3 needs can reach 15 at most; high match needs 20."
+        )
+
+    def test_levels_with_absolute_thresholds(self):
+        lead = self._create_lead()
+        self.assertFalse(lead.match_level, "a lead without needs is not scored")
+        self.assertFalse(lead.followup_strategy)
+        Need = self.env["sales_toolkit.need"]
+        Need.create([{"lead_id": lead.id, "name": f"Need {i}", "score": 5} for i in range(4)])
+        self.assertEqual((lead.match_score, lead.match_level), (20, "high"))
+        self.assertFalse(lead.match_threshold_note, "20 is reachable with 4 needs")
+        lead.need_ids[:2].write({"score": 1})
+        self.assertEqual((lead.match_score, lead.match_level), (12, "medium"))
+        lead.need_ids.write({"score": 2})
+        self.assertEqual((lead.match_score, lead.match_level), (8, "low"))
+        self.assertEqual(lead.followup_strategy, "nurture")
+
+    def test_normalised_thresholds_regrade_existing_leads(self):
+        lead = self._create_handbook_lead()
+        self.assertEqual(lead.match_level, "medium")
+        self.company.toolkit_match_mode = "normalised"
+        self.assertEqual(lead.match_level, "high", "12 / 15 = 80% reaches the high share")
+        self.assertFalse(lead.match_threshold_note)
+        self.assertEqual(lead.followup_strategy, "senior_visit")
+        self.company.toolkit_match_high_ratio = 90
+        self.assertEqual(lead.match_level, "medium")
+
+    def test_settings_change_regrades(self):
+        lead = self._create_handbook_lead()
+        settings = self.env["res.config.settings"].create({})
+        settings.toolkit_match_high_score = 12
+        settings.toolkit_match_medium_score = 6
+        settings.execute()
+        self.assertEqual(self.company.toolkit_match_high_score, 12)
+        self.assertEqual(lead.match_level, "high")
+
+    def test_settings_refuse_inconsistent_thresholds(self):
+        with self.assertRefused(ValidationError, "medium match score"):
+            self.company.write({"toolkit_match_medium_score": 25})
+        with self.assertRefused(ValidationError, "match percentages"):
+            self.company.write({"toolkit_match_high_ratio": 120})
+        with self.assertRefused(ValidationError, "intent window"):
+            self.company.write({"toolkit_intent_high_days": 100})
+        with self.assertRefused(ValidationError, "purchasing power"):
+            self.company.write({"toolkit_power_medium_ratio": 150})
+        with self.assertRefused(ValidationError, "one month"):
+            self.company.write({"toolkit_match_review_months": 0})
+
+    def test_purchasing_power_bands(self):
+        lead = self._create_handbook_lead()
+        cases = [(200000, "high"), (130000, "medium"), (100000, "low")]
+        for budget_max, power in cases:
+            lead.budget_min = 0
+            lead.budget_max = budget_max
+            self.assertEqual(lead.purchasing_power, power, budget_max)
+        lead.expected_revenue = 0
+        self.assertFalse(lead.purchasing_power, "no expected revenue, nothing to compare")
+        self.company.toolkit_match_mode = "normalised"
+        lead.expected_revenue = 180000
+        self.assertEqual((lead.match_level, lead.purchasing_power), ("high", "low"))
+        self.assertEqual(lead.followup_strategy, "confirm_budget")
+        self.company.toolkit_power_medium_ratio = 50
+        self.assertEqual(lead.purchasing_power, "medium")
+
+    def test_score_outside_range_refused(self):
+        lead = self._create_lead()
+        Need = self.env["sales_toolkit.need"]
+        for score in (0, 6, -1):
+            with self.subTest(score=score), self.assertRefused(ValidationError, "from 1"):
+                Need.create({"lead_id": lead.id, "name": "Bad score", "score": score})
+        self.assertFalse(lead.need_ids)
+        need = Need.create({"lead_id": lead.id, "name": "Good score", "score": 5})
+        with self.assertRefused(ValidationError, "from 1"):
+            need.score = 7
+        self.env.invalidate_all()
+        self.assertEqual(need.score, 5)
+
+    @users("st_salesman")
+    def test_rep_scores_needs_in_lead_form(self):
+        lead = self._create_handbook_lead().with_user(self.env.user)
+        with Form(lead) as form:
+            self.assertEqual(form.match_level, "medium")
+            for name in ("Quality certificate", "After-sales in 24 h"):
+                with form.need_ids.new() as need:
+                    need.name = name
+                    need.score = 5
+            self.assertEqual(form.match_score, 22)
+            self.assertEqual(form.match_level, "high")
+        self.assertEqual(lead.match_level, "high")
+        self.assertEqual(lead.followup_strategy, "senior_visit")
+
+    def test_reevaluation_due_after_a_quarter(self):
+        lead = self._create_handbook_lead()
+        today = self.company._toolkit_today()
+        self.assertEqual(lead.match_evaluated_date, today)
+        self.assertEqual(lead.match_review_date, today + relativedelta(months=3))
+        self.assertFalse(lead.match_review_due)
+        Lead = self.env["crm.lead"]
+        with freeze_time(today + relativedelta(months=3, days=1)):
+            lead.invalidate_recordset(["match_review_due"])
+            self.assertTrue(lead.match_review_due)
+            self.assertIn(lead, Lead.search([("match_review_due", "=", True)]))
+            self.assertNotIn(lead, Lead.search([("match_review_due", "=", False)]))
+            lead.action_toolkit_confirm_match()
+            self.assertEqual(lead.match_evaluated_date, today + relativedelta(months=3, days=1))
+            lead.invalidate_recordset(["match_review_due"])
+            self.assertFalse(lead.match_review_due)
+            self.assertIn("re-evaluated", lead.message_ids[0].body)
+        self.company.toolkit_match_review_months = 1
+        self.assertEqual(lead.match_review_date, lead.match_evaluated_date + relativedelta(months=1))
+
+    def test_changing_a_score_marks_the_evaluation(self):
+        lead = self._create_handbook_lead()
+        lead.match_evaluated_date = lead.match_evaluated_date - timedelta(days=100)
+        lead.need_ids[0].score = 2
+        self.assertEqual(lead.match_evaluated_date, self.company._toolkit_today())
+
+    def test_strength_statistics(self):
+        self._create_handbook_lead()
+        self._create_handbook_lead()
+        self.assertEqual(self.strength_cost.need_count, 2)
+        self.assertAlmostEqual(self.strength_cost.average_score, 4.0)
+        action = self.strength_cost.action_open_needs()
+        self.assertEqual(self.env["sales_toolkit.need"].search_count(action["domain"]), 2)
+
+    def test_match_recompute_query_count_is_flat(self):
+        """Grading many leads costs the same queries as grading one."""
+        Need = self.env["sales_toolkit.need"]
+        leads = self.env["crm.lead"]
+        for i in range(20):
+            leads |= self._create_lead(name=f"Bulk {i}")
+        Need.create([{"lead_id": lead.id, "name": "Need", "score": 3} for lead in leads])
+        self.env.flush_all()
+
+        def regrade_queries(records):
+            self.env.invalidate_all()
+            self.env.add_to_compute(records._fields["match_level"], records)
+            before = self.env.cr.sql_log_count
+            records.flush_recordset()
+            return self.env.cr.sql_log_count - before
+
+        regrade_queries(leads[:1])  # warm the caches
+        one = regrade_queries(leads[:1])
+        self.assertGreater(one, 0)
+        self.assertEqual(regrade_queries(leads), one)

@@ -1,0 +1,80 @@
+from odoo.tests import tagged
+
+from .common import SalesToolkitCommon
+
+
+@tagged("post_install", "-at_install")
+class TestViews(SalesToolkitCommon):
+    def test_lead_views_carry_toolkit_fields(self):
+        Lead = self.env["crm.lead"].with_user(self.salesman)
+        views = Lead.get_views([(False, "form"), (False, "kanban"), (False, "list"), (False, "search")])
+        arch = {kind: views["views"][kind]["arch"] for kind in ("form", "kanban", "list", "search")}
+        self.assertIn('name="sales_toolkit_qualification"', arch["form"])
+        self.assertIn('name="need_ids"', arch["form"])
+        self.assertIn('name="intent_tier"', arch["kanban"])
+        self.assertIn('name="match_level"', arch["kanban"])
+        self.assertIn('name="match_level"', arch["list"])
+        for filter_name in (
+            "toolkit_intent_high",
+            "toolkit_match_high",
+            "toolkit_consent_pending",
+            "toolkit_unverified",
+            "toolkit_review_due",
+            "toolkit_group_intent",
+            "toolkit_group_match",
+        ):
+            self.assertIn(f'name="{filter_name}"', arch["search"])
+        self.assertNotIn("action_toolkit_verify", arch["form"], "reps cannot verify")
+        leader_form = self.env["crm.lead"].with_user(self.leader).get_views([(False, "form")])
+        self.assertIn("action_toolkit_verify", leader_form["views"]["form"]["arch"])
+
+    def test_leads_view_and_opportunity_search_filters(self):
+        for xmlid in ("crm.view_crm_case_leads_filter", "crm.view_crm_case_opportunities_filter"):
+            view = self.env.ref(xmlid)
+            arch = self.env["crm.lead"].get_view(view.id, "search")["arch"]
+            self.assertIn('name="toolkit_review_due"', arch, xmlid)
+        arch = self.env["crm.lead"].get_view(self.env.ref("crm.crm_case_tree_view_leads").id, "list")["arch"]
+        self.assertIn('name="consent_state"', arch)
+
+    def test_filters_domains_run(self):
+        lead = self._create_handbook_lead()
+        Lead = self.env["crm.lead"]
+        for domain in (
+            [("intent_tier", "=", "low")],
+            [("match_level", "=", "medium")],
+            [("consent_state", "=", "pending")],
+            [("verified_by_id", "=", False)],
+            [("match_review_due", "=", False)],
+        ):
+            self.assertIn(lead, Lead.search(domain), domain)
+        groups = Lead._read_group([("id", "=", lead.id)], ["intent_tier", "match_level"], ["__count"])
+        self.assertEqual(groups, [("low", "medium", 1)])
+
+    def test_strength_and_need_views(self):
+        for model in ("sales_toolkit.strength", "sales_toolkit.need"):
+            views = self.env[model].with_user(self.manager).get_views(
+                [(False, "list"), (False, "form"), (False, "search")]
+            )
+            self.assertEqual(set(views["views"]), {"list", "form", "search"})
+        pivot = self.env["sales_toolkit.need"].get_views([(False, "pivot")])
+        self.assertIn("strength_id", pivot["views"]["pivot"]["arch"])
+
+    def test_settings_view(self):
+        arch = self.env["res.config.settings"].get_views([(False, "form")])["views"]["form"]["arch"]
+        for field_name in (
+            "toolkit_match_mode",
+            "toolkit_match_high_score",
+            "toolkit_match_high_ratio",
+            "toolkit_power_high_ratio",
+            "toolkit_intent_high_days",
+            "toolkit_match_review_months",
+        ):
+            self.assertIn(f'name="{field_name}"', arch)
+
+    def test_menus(self):
+        strength_menu = self.env.ref("sales_toolkit.sales_toolkit_strength_menu")
+        self.assertEqual(strength_menu.parent_id, self.env.ref("crm.crm_menu_config"))
+        visible = self.env["ir.ui.menu"].with_user(self.salesman)._visible_menu_ids()
+        self.assertNotIn(strength_menu.id, visible)
+        visible = self.env["ir.ui.menu"].with_user(self.manager)._visible_menu_ids()
+        self.assertIn(strength_menu.id, visible)

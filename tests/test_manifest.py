@@ -1,0 +1,45 @@
+import ast
+
+from conftest import MODULE
+
+
+def _manifest():
+    return ast.literal_eval((MODULE / "__manifest__.py").read_text())
+
+
+def test_manifest_contract():
+    manifest = _manifest()
+    assert manifest["version"] == "19.0.1.0.0"
+    assert manifest["license"] == "LGPL-3"
+    assert set(manifest["depends"]) == {"crm", "sale"}
+    assert manifest["demo"], "demo data is declared under demo"
+
+
+def test_data_files_exist_in_load_order():
+    manifest = _manifest()
+    for path in manifest["data"] + manifest["demo"]:
+        assert (MODULE / path).is_file(), path
+    data = manifest["data"]
+    first = {kind: min(i for i, p in enumerate(data) if p.startswith(kind)) for kind in ("security/", "views/")}
+    assert first["security/"] < first["views/"]
+    assert data[-1].endswith("_menus.xml"), "menus load last"
+
+
+def test_every_model_has_access_rules():
+    models_dir = MODULE / "models"
+    declared = set()
+    for path in models_dir.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "_name" for t in node.targets):
+                declared.add(node.value.value)
+    acl = (MODULE / "security" / "ir.model.access.csv").read_text()
+    for model in declared:
+        assert f"model_{model.replace('.', '_')}," in acl, model
+
+
+def test_one_model_per_file():
+    for path in (MODULE / "models").glob("*.py"):
+        tree = ast.parse(path.read_text())
+        classes = [n for n in tree.body if isinstance(n, ast.ClassDef)]
+        assert len(classes) <= 1, path.name
