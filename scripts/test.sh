@@ -37,6 +37,7 @@ missing=()
 "$PY" -c "import pylint_odoo" 2>/dev/null || missing+=(pylint-odoo)
 "$PY" -c "import oca_pre_commit_hooks" 2>/dev/null || missing+=(oca-odoo-pre-commit-hooks)
 "$PY" -c "import pytest" 2>/dev/null || missing+=(pytest)
+"$PY" -m ruff --version >/dev/null 2>&1 || missing+=(ruff)
 "$PY" -c "import websocket" 2>/dev/null || missing+=(websocket-client)
 "$PY" -c "import phonenumbers" 2>/dev/null || missing+=(phonenumbers)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -55,6 +56,8 @@ fi
 echo "python: $PY; chromium: $(command -v chromium || command -v chromium-browser)"
 
 # ---------------------------------------------------------------- lint
+say "Lint: ruff (pyproject.toml)"
+(cd "$REPO" && "$PY" -m ruff check . && "$PY" -m ruff format --check .) || die "ruff"
 say "Lint: pylint-odoo (Odoo checks, 19.0)"
 "$PY" -m pylint --rcfile="$REPO/.pylintrc" --load-plugins=pylint_odoo --disable=all --enable=odoolint \
     --valid-odoo-versions=19.0 --score=n "$REPO/sales_toolkit" || die "pylint-odoo"

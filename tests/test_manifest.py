@@ -20,7 +20,9 @@ def test_data_files_exist_in_load_order():
     for path in manifest["data"] + manifest["demo"]:
         assert (MODULE / path).is_file(), path
     data = manifest["data"]
-    first = {kind: min(i for i, p in enumerate(data) if p.startswith(kind)) for kind in ("security/", "views/")}
+    first = {
+        kind: min(i for i, p in enumerate(data) if p.startswith(kind)) for kind in ("security/", "views/")
+    }
     assert first["security/"] < first["views/"]
     assert data[-1].endswith("_menus.xml"), "menus load last"
 

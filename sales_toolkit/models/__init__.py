@@ -1,5 +1,1 @@
-from . import res_company
-from . import res_config_settings
-from . import sales_toolkit_strength
-from . import sales_toolkit_need
-from . import crm_lead
+from . import crm_lead, res_company, res_config_settings, sales_toolkit_need, sales_toolkit_strength

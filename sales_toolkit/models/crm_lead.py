@@ -1,4 +1,5 @@
 from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
@@ -70,9 +71,7 @@ class CrmLead(models.Model):
     need_ids = fields.One2many("sales_toolkit.need", "lead_id", string="Core Needs", copy=True)
     need_count = fields.Integer(compute="_compute_match", store=True)
     match_score = fields.Integer(compute="_compute_match", store=True, aggregator="avg")
-    match_max_score = fields.Integer(
-        compute="_compute_match", store=True, string="Highest Reachable Score"
-    )
+    match_max_score = fields.Integer(compute="_compute_match", store=True, string="Highest Reachable Score")
     match_ratio = fields.Float(
         compute="_compute_match",
         store=True,
@@ -112,8 +111,7 @@ class CrmLead(models.Model):
     )
 
     _budget_range = models.Constraint(
-        "CHECK (budget_min IS NULL OR budget_max IS NULL OR budget_max = 0 "
-        "OR budget_min <= budget_max)",
+        "CHECK (budget_min IS NULL OR budget_max IS NULL OR budget_max = 0 OR budget_min <= budget_max)",
         "The minimum budget cannot exceed the maximum budget.",
     )
     _prospect_figures_positive = models.Constraint(
@@ -273,8 +271,7 @@ class CrmLead(models.Model):
         if min(figures[fname] or 0 for fname in PROSPECT_FIGURES) < 0:
             raise ValidationError(
                 self.env._(
-                    "Lead “%(lead)s”: employee count, annual revenue and budget cannot be "
-                    "negative.",
+                    "Lead “%(lead)s”: employee count, annual revenue and budget cannot be negative.",
                     lead=name,
                 )
             )
@@ -379,9 +376,7 @@ class CrmLead(models.Model):
             if lead.verified_by_id:
                 continue
             lead.write({"verified_by_id": self.env.uid, "verified_date": today})
-            lead.message_post(
-                body=self.env._("Lead verified by phone."), subtype_xmlid="mail.mt_note"
-            )
+            lead.message_post(body=self.env._("Lead verified by phone."), subtype_xmlid="mail.mt_note")
         return True
 
     def action_toolkit_reset_verification(self):
@@ -422,9 +417,7 @@ class CrmLead(models.Model):
         if not self:
             return
         today = self.env.company._toolkit_today()
-        self.filtered(lambda lead: lead.match_evaluated_date != today).write(
-            {"match_evaluated_date": today}
-        )
+        self.filtered(lambda lead: lead.match_evaluated_date != today).write({"match_evaluated_date": today})
 
     @api.model
     def _toolkit_regrade(self, companies):
@@ -433,9 +426,7 @@ class CrmLead(models.Model):
         Leads of those companies follow through the stored-compute dependencies;
         leads without a company are graded with the current company's rules.
         """
-        leads = self.with_context(active_test=False).search(
-            [("company_id", "=", False)]
-        )
+        leads = self.with_context(active_test=False).search([("company_id", "=", False)])
         if not leads:
             return
         for fname in ("intent_tier", "match_level", "purchasing_power", "match_review_date"):
@@ -454,9 +445,7 @@ class CrmLead(models.Model):
         for company in companies:
             leads_model = self.with_company(company)
             # leads without a company follow the rules of the main company
-            domain = leads_model._toolkit_stale_intent_domain(
-                with_shared=company == companies[:1]
-            )
+            domain = leads_model._toolkit_stale_intent_domain(with_shared=company == companies[:1])
             done = self.browse()
             while True:
                 leads = leads_model.search(domain & Domain("id", "not in", done.ids), limit=batch_size)

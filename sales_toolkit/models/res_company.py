@@ -68,27 +68,20 @@ class ResCompany(models.Model):
             if not 0 < company.toolkit_intent_high_days < company.toolkit_intent_medium_days:
                 raise ValidationError(
                     self.env._(
-                        "The high intent window must be positive and shorter than the medium "
-                        "intent window."
+                        "The high intent window must be positive and shorter than the medium intent window."
                     )
                 )
             if not 0 < company.toolkit_match_medium_score < company.toolkit_match_high_score:
                 raise ValidationError(
-                    self.env._(
-                        "The medium match score must be positive and below the high match score."
-                    )
+                    self.env._("The medium match score must be positive and below the high match score.")
                 )
             if not 0 < company.toolkit_match_medium_ratio < company.toolkit_match_high_ratio <= 100:
                 raise ValidationError(
-                    self.env._(
-                        "The match percentages must satisfy 0 < medium < high <= 100."
-                    )
+                    self.env._("The match percentages must satisfy 0 < medium < high <= 100.")
                 )
             if not 0 < company.toolkit_power_medium_ratio < company.toolkit_power_high_ratio:
                 raise ValidationError(
-                    self.env._(
-                        "The medium purchasing power share must be positive and below the high one."
-                    )
+                    self.env._("The medium purchasing power share must be positive and below the high one.")
                 )
             if company.toolkit_match_review_months < 1:
                 raise ValidationError(

@@ -4,31 +4,19 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    toolkit_intent_high_days = fields.Integer(
-        related="company_id.toolkit_intent_high_days", readonly=False
-    )
+    toolkit_intent_high_days = fields.Integer(related="company_id.toolkit_intent_high_days", readonly=False)
     toolkit_intent_medium_days = fields.Integer(
         related="company_id.toolkit_intent_medium_days", readonly=False
     )
     toolkit_match_mode = fields.Selection(related="company_id.toolkit_match_mode", readonly=False)
-    toolkit_match_high_score = fields.Integer(
-        related="company_id.toolkit_match_high_score", readonly=False
-    )
+    toolkit_match_high_score = fields.Integer(related="company_id.toolkit_match_high_score", readonly=False)
     toolkit_match_medium_score = fields.Integer(
         related="company_id.toolkit_match_medium_score", readonly=False
     )
-    toolkit_match_high_ratio = fields.Float(
-        related="company_id.toolkit_match_high_ratio", readonly=False
-    )
-    toolkit_match_medium_ratio = fields.Float(
-        related="company_id.toolkit_match_medium_ratio", readonly=False
-    )
-    toolkit_power_high_ratio = fields.Float(
-        related="company_id.toolkit_power_high_ratio", readonly=False
-    )
-    toolkit_power_medium_ratio = fields.Float(
-        related="company_id.toolkit_power_medium_ratio", readonly=False
-    )
+    toolkit_match_high_ratio = fields.Float(related="company_id.toolkit_match_high_ratio", readonly=False)
+    toolkit_match_medium_ratio = fields.Float(related="company_id.toolkit_match_medium_ratio", readonly=False)
+    toolkit_power_high_ratio = fields.Float(related="company_id.toolkit_power_high_ratio", readonly=False)
+    toolkit_power_medium_ratio = fields.Float(related="company_id.toolkit_power_medium_ratio", readonly=False)
     toolkit_match_review_months = fields.Integer(
         related="company_id.toolkit_match_review_months", readonly=False
     )

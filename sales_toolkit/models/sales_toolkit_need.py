@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools.sensitive_data import find_sensitive_numbers
-
 
 class SalesToolkitNeed(models.Model):
     _name = "sales_toolkit.need"

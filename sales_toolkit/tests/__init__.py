@@ -1,7 +1,9 @@
-from . import test_prospect_capture
-from . import test_need_match
-from . import test_security
-from . import test_reports
-from . import test_views
-from . import test_translations
-from . import test_ui
+from . import (
+    test_need_match,
+    test_prospect_capture,
+    test_reports,
+    test_security,
+    test_translations,
+    test_ui,
+    test_views,
+)

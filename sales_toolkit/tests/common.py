@@ -63,12 +63,28 @@ class SalesToolkitCommon(TransactionCase):
         lead = cls._create_lead(**dict(values, **vals))
         cls.env["sales_toolkit.need"].create(
             [
-                {"lead_id": lead.id, "name": "Cut cost by 20%", "strength_id": cls.strength_cost.id,
-                 "score": 4, "is_pain_point": True, "note": "We can cut 15-25%"},
-                {"lead_id": lead.id, "name": "Delivery within 15 days",
-                 "strength_id": cls.strength_delivery.id, "score": 5, "note": "12 days at the fastest"},
-                {"lead_id": lead.id, "name": "Custom features", "strength_id": cls.strength_custom.id,
-                 "score": 3, "note": "Complex work costs extra"},
+                {
+                    "lead_id": lead.id,
+                    "name": "Cut cost by 20%",
+                    "strength_id": cls.strength_cost.id,
+                    "score": 4,
+                    "is_pain_point": True,
+                    "note": "We can cut 15-25%",
+                },
+                {
+                    "lead_id": lead.id,
+                    "name": "Delivery within 15 days",
+                    "strength_id": cls.strength_delivery.id,
+                    "score": 5,
+                    "note": "12 days at the fastest",
+                },
+                {
+                    "lead_id": lead.id,
+                    "name": "Custom features",
+                    "strength_id": cls.strength_custom.id,
+                    "score": 3,
+                    "note": "Complex work costs extra",
+                },
             ]
         )
         return lead

@@ -21,9 +21,7 @@ class TestNeedMatch(SalesToolkitCommon):
         self.assertEqual(lead.match_level, "medium")
         self.assertEqual(lead.purchasing_power, "high")
         self.assertEqual(lead.followup_strategy, "resolve_objection")
-        self.assertEqual(
-            lead.match_threshold_note, "3 needs can reach 15 at most; high match needs 20."
-        )
+        self.assertEqual(lead.match_threshold_note, "3 needs can reach 15 at most; high match needs 20.")
 
     def test_levels_with_absolute_thresholds(self):
         lead = self._create_lead()

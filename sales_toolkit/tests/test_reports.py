@@ -19,7 +19,9 @@ class TestReports(SalesToolkitCommon):
             pain_point="Supplier delivers late",
             expected_purchase_date=self.company._toolkit_today(),
         )
-        other = self._create_lead(name="YY Trading", partner_name="YY Trading", source_id=trade_show.id)
+        other = self._create_lead(
+            name="ZZ Construction", partner_name="ZZ Construction", source_id=trade_show.id, budget_min=300000
+        )
         html = self._render("sales_toolkit.report_prospect_capture_sheet", tech | other)
         self.assertEqual(html.count('class="page"'), 1, "all leads in one document")
         for text in (
@@ -28,7 +30,7 @@ class TestReports(SalesToolkitCommon):
             "Budget Range",
             "Source Channel",
             "Tech Co.",
-            "YY Trading",
+            "ZZ Construction",
             "Chen Wei",
             "General Manager",
             "Supplier delivers late",
@@ -37,6 +39,10 @@ class TestReports(SalesToolkitCommon):
             "Low Intent",
         ):
             self.assertIn(text, html)
+        self.assertRegex(html, r"300,000\.00</span></span>\s*\+", "no upper bound: 300,000+")
+        self.assertRegex(
+            html, r"150,000\.00</span></span>\s*-\s*<span>\$\xa0<span class=\"oe_currency_value\">200,000"
+        )
 
     def test_need_match_evaluation(self):
         lead = self._create_handbook_lead()

@@ -52,8 +52,8 @@ class TestSecurity(SalesToolkitCommon):
             strength.unlink()
 
     def test_manager_manages_strengths_and_all_needs(self):
-        strength = self.env["sales_toolkit.strength"].with_user(self.manager).create(
-            {"name": "Exclusive patent"}
+        strength = (
+            self.env["sales_toolkit.strength"].with_user(self.manager).create({"name": "Exclusive patent"})
         )
         strength.write({"description": "Patent 2024"})
         Need = self.env["sales_toolkit.need"].with_user(self.manager)
@@ -71,9 +71,7 @@ class TestSecurity(SalesToolkitCommon):
     def test_company_b_never_sees_company_a(self):
         user_b = self.salesman_b
         self.assertEqual(self.env["sales_toolkit.need"].with_user(user_b).search([]), self.need_b)
-        self.assertEqual(
-            self.env["sales_toolkit.strength"].with_user(user_b).search([]), self.strength_b
-        )
+        self.assertEqual(self.env["sales_toolkit.strength"].with_user(user_b).search([]), self.strength_b)
         self.assertNotIn(self.lead_own, self.env["crm.lead"].with_user(user_b).search([]))
         with self.assertRaises(AccessError):
             self.lead_own.need_ids[0].with_user(user_b).read(["name"])
@@ -83,4 +81,6 @@ class TestSecurity(SalesToolkitCommon):
     def test_company_a_manager_does_not_see_company_b(self):
         Need = self.env["sales_toolkit.need"].with_user(self.manager)
         self.assertNotIn(self.need_b, Need.search([]))
-        self.assertNotIn(self.strength_b, self.env["sales_toolkit.strength"].with_user(self.manager).search([]))
+        self.assertNotIn(
+            self.strength_b, self.env["sales_toolkit.strength"].with_user(self.manager).search([])
+        )

@@ -1,9 +1,9 @@
 import polib
 
 from odoo.exceptions import ValidationError
+from odoo.tests import TransactionCase, tagged
 from odoo.tools.misc import file_path
 from odoo.tools.translate import TranslationModuleReader
-from odoo.tests import TransactionCase, tagged
 
 
 @tagged("post_install", "-at_install")

@@ -52,8 +52,10 @@ class TestViews(SalesToolkitCommon):
 
     def test_strength_and_need_views(self):
         for model in ("sales_toolkit.strength", "sales_toolkit.need"):
-            views = self.env[model].with_user(self.manager).get_views(
-                [(False, "list"), (False, "form"), (False, "search")]
+            views = (
+                self.env[model]
+                .with_user(self.manager)
+                .get_views([(False, "list"), (False, "form"), (False, "search")])
             )
             self.assertEqual(set(views["views"]), {"list", "form", "search"})
         pivot = self.env["sales_toolkit.need"].get_views([(False, "pivot")])

@@ -20,9 +20,7 @@ _ID_CHECK_CHARS = "10X98765432"
 _ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[0-9Xx])(?![0-9A-Za-z])")
 # a run of digits, or 4-digit groups (the way cards are printed); a leading
 # "+" marks a phone number in international form, never a card
-_CARD_RE = re.compile(
-    r"(?<![\d+])(\d{13,19}|\d{4}(?:[ -]\d{4}){2,3}(?:[ -]\d{1,3})?)(?![\d])"
-)
+_CARD_RE = re.compile(r"(?<![\d+])(\d{13,19}|\d{4}(?:[ -]\d{4}){2,3}(?:[ -]\d{1,3})?)(?![\d])")
 
 
 def resident_id_check_char(first17):
