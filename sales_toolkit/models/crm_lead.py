@@ -410,6 +410,31 @@ class CrmLead(models.Model):
         return self.env.ref("sales_toolkit.action_report_prospect_capture_sheet").report_action(self)
 
     # ------------------------------------------------------------------
+    # Merge: nothing captured on a merged lead is lost
+    # ------------------------------------------------------------------
+
+    def _merge_get_fields(self):
+        return super()._merge_get_fields() + [
+            "industry_id",
+            "employee_count",
+            "annual_revenue",
+            "pain_point",
+            "expected_purchase_date",
+        ]
+
+    def _merge_get_fields_specific(self):
+        def budget_bound(fname, leads):
+            # both bounds come from the same lead, or the range could end below its start
+            source = next((lead for lead in leads if lead.budget_min or lead.budget_max), leads[:1])
+            return source[fname]
+
+        return dict(super()._merge_get_fields_specific(), budget_min=budget_bound, budget_max=budget_bound)
+
+    def _merge_dependences(self, opportunities):
+        super()._merge_dependences(opportunities)
+        opportunities.need_ids.write({"lead_id": self.id})
+
+    # ------------------------------------------------------------------
     # Business
     # ------------------------------------------------------------------
 

@@ -7,7 +7,6 @@ class SalesToolkitNeed(models.Model):
     _description = "Customer Core Need"
     # pain points first: the handbook weighs the cause behind a need above the need
     _order = "lead_id, is_pain_point desc, sequence, id"
-    _check_company_auto = True
 
     lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
     name = fields.Char(string="Need", required=True)
@@ -19,7 +18,6 @@ class SalesToolkitNeed(models.Model):
     strength_id = fields.Many2one(
         "sales_toolkit.strength",
         string="Matched Strength",
-        check_company=True,
         index="btree_not_null",
         ondelete="restrict",
     )
@@ -56,6 +54,23 @@ class SalesToolkitNeed(models.Model):
                     score=score,
                 )
             )
+
+    @api.constrains("strength_id", "company_id")
+    def _check_strength_company(self):
+        # Odoo's check_company would refuse any company's strength on a lead shared by all
+        # companies (no company); only a strength of another company is wrong
+        for need in self:
+            strength_company = need.strength_id.company_id
+            if strength_company and need.company_id and strength_company != need.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "The strength “%(strength)s” belongs to %(company)s, not to the company "
+                        "of lead “%(lead)s”.",
+                        strength=need.strength_id.name,
+                        company=strength_company.name,
+                        lead=need.lead_id.name,
+                    )
+                )
 
     @api.constrains("name", "note")
     def _check_sensitive_data(self):

@@ -165,3 +165,23 @@ class TestNeedMatch(SalesToolkitCommon):
         one = regrade_queries(leads[:1])
         self.assertGreater(one, 0)
         self.assertEqual(regrade_queries(leads), one)
+
+    def test_merge_keeps_needs_and_capture(self):
+        head = self._create_lead(name="Head", pain_point="Late deliveries")
+        tail = self._create_handbook_lead(
+            name="Tail", industry_id=self.env.ref("base.res_partner_industry_C").id, employee_count=200
+        )
+        merged = (head | tail)._merge_opportunity(auto_unlink=True)
+        self.assertEqual(len(merged.need_ids), 3)
+        self.assertEqual(merged.match_score, 12)
+        self.assertEqual((merged.budget_min, merged.budget_max), (150000, 200000))
+        self.assertEqual(merged.employee_count, 200)
+        self.assertEqual(merged.pain_point, "Late deliveries")
+        self.assertEqual(len((head | tail).exists()), 1)
+
+    def test_settings_change_regrades_leads_without_company(self):
+        lead = self._create_handbook_lead(company_id=False)
+        self.assertFalse(lead.company_id)
+        self.assertEqual(lead.match_level, "medium")
+        self.env.company.toolkit_match_mode = "normalised"
+        self.assertEqual(lead.match_level, "high")

@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from .common import SalesToolkitCommon
@@ -84,3 +84,9 @@ class TestSecurity(SalesToolkitCommon):
         self.assertNotIn(
             self.strength_b, self.env["sales_toolkit.strength"].with_user(self.manager).search([])
         )
+
+    def test_strength_of_another_company_refused(self):
+        with self.assertRefused(ValidationError, "belongs to Toolkit Company B"):
+            self.env["sales_toolkit.need"].create(
+                {"lead_id": self.lead_own.id, "name": "Cross", "strength_id": self.strength_b.id}
+            )

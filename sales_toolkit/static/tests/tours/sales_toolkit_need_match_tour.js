@@ -2,9 +2,10 @@ import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
 
 const needs = ".o_field_widget[name=need_ids]";
-const editedRow = `${needs} .o_data_row.o_selected_row`;
 
-function addNeed(name, score) {
+// row: the 1-based position of the new line, so that each step waits for its own row
+function addNeed(name, score, row) {
+    const editedRow = `${needs} tr.o_data_row.o_selected_row:nth-child(${row})`;
     return [
         {
             content: `Add the need "${name}"`,
@@ -53,8 +54,8 @@ registry.category("web_tour.tours").add("sales_toolkit_need_match_tour", {
         {
             trigger: ".o_field_widget[name=match_level]:contains('Medium Match')",
         },
-        ...addNeed("Quality certificate", 5),
-        ...addNeed("After-sales within 24 hours", 5),
+        ...addNeed("Quality certificate", 5, 4),
+        ...addNeed("After-sales within 24 hours", 5, 5),
         {
             content: "Leave the row so that it is committed",
             trigger: ".o_horizontal_separator:contains('Core Needs and Match')",
