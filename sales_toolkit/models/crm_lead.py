@@ -431,8 +431,9 @@ class CrmLead(models.Model):
         return dict(super()._merge_get_fields_specific(), budget_min=budget_bound, budget_max=budget_bound)
 
     def _merge_dependences(self, opportunities):
-        super()._merge_dependences(opportunities)
+        res = super()._merge_dependences(opportunities)
         opportunities.need_ids.write({"lead_id": self.id})
+        return res
 
     # ------------------------------------------------------------------
     # Business
