@@ -3,7 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import html2plaintext
+from odoo.tools import format_amount, html2plaintext
 
 from ..tools.sensitive_data import BANK_CARD, RESIDENT_ID, find_sensitive_numbers
 
@@ -282,8 +282,8 @@ class CrmLead(models.Model):
                     "Lead “%(lead)s”: the budget starts at %(min)s but ends at %(max)s. "
                     "Enter the range from the lower to the higher amount.",
                     lead=name,
-                    min=budget_min,
-                    max=budget_max,
+                    min=format_amount(self.env, budget_min, self.env.company.currency_id),
+                    max=format_amount(self.env, budget_max, self.env.company.currency_id),
                 )
             )
 

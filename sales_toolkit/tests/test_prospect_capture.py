@@ -94,7 +94,9 @@ class TestProspectCapture(SalesToolkitCommon):
         self.assertEqual(far.intent_tier, "low")
 
     def test_budget_range_refused_and_nothing_saved(self):
-        with self.assertRefused(ValidationError, "budget starts at"):
+        with self.assertRefused(
+            ValidationError, r"budget starts at \S+\s?200,000\.00 but ends at \S+\s?150,000\.00"
+        ):
             self._create_lead(name="Bad budget", budget_min=200000, budget_max=150000)
         self.assertFalse(self.env["crm.lead"].search([("name", "=", "Bad budget")]))
         lead = self._create_lead(budget_min=100, budget_max=200)
