@@ -1,1 +1,10 @@
-from . import crm_lead, res_company, res_config_settings, sales_toolkit_need, sales_toolkit_strength
+from . import (
+    crm_lead,
+    crm_team,
+    res_company,
+    res_config_settings,
+    res_partner,
+    sales_toolkit_followup,
+    sales_toolkit_need,
+    sales_toolkit_strength,
+)

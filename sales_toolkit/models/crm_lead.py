@@ -1,3 +1,5 @@
+import sys
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -11,6 +13,7 @@ INTENT_TIERS = [("high", "High Intent"), ("medium", "Medium Intent"), ("low", "L
 MATCH_LEVELS = [("high", "High Match"), ("medium", "Medium Match"), ("low", "Low Match")]
 POWER_LEVELS = [("high", "Strong"), ("medium", "Medium"), ("low", "Weak")]
 PROSPECT_FIGURES = ("employee_count", "annual_revenue", "budget_min", "budget_max")
+FOLLOWUP_STATES = [("on_track", "On Track"), ("due", "Follow-up Due"), ("overdue", "Follow-up Overdue")]
 FOLLOWUP_STRATEGIES = [
     ("senior_visit", "Senior visit and a tailored proposal"),
     ("confirm_budget", "Confirm the budget, then propose in phases"),
@@ -108,6 +111,39 @@ class CrmLead(models.Model):
         compute="_compute_match_review_due",
         search="_search_match_review_due",
         string="Re-evaluation Due",
+    )
+
+    # Follow-up log (tool 5)
+    followup_ids = fields.One2many("sales_toolkit.followup", "lead_id", string="Follow-ups")
+    followup_count = fields.Integer(string="Follow-ups Logged", compute="_compute_followup_dates", store=True)
+    last_followup_date = fields.Date(string="Last Follow-up", compute="_compute_followup_dates", store=True)
+    next_followup_date = fields.Date(
+        string="Next Follow-up",
+        compute="_compute_followup_dates",
+        store=True,
+        help="The last follow-up (or the creation of the lead) plus the cadence of its intent tier.",
+    )
+    followup_state = fields.Selection(
+        FOLLOWUP_STATES,
+        string="Follow-up State",
+        compute="_compute_followup_state",
+        store=True,
+        help="Kept up to date every night; empty on won, lost and archived leads.",
+    )
+    needs_review = fields.Boolean(
+        compute="_compute_needs_review",
+        store=True,
+        help="Several follow-ups in a row without any advance of stage or probability: the "
+        "manager reviews the strategy.",
+    )
+    toolkit_reviewed_date = fields.Datetime(string="Last Strategy Review", readonly=True, copy=False)
+    toolkit_review_followup_id = fields.Many2one(
+        "sales_toolkit.followup",
+        string="Last Follow-up Before Review",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="Follow-ups after this one count towards the next review.",
     )
 
     _budget_range = models.Constraint(
@@ -255,6 +291,73 @@ class CrmLead(models.Model):
             return NotImplemented
         due = Domain("match_review_date", "<=", self.env.company._toolkit_today())
         return due if (operator == "in") == (True in value) else ~due
+
+    @api.depends(
+        "followup_ids.date",
+        "intent_tier",
+        "create_date",
+        "company_id.toolkit_cadence_high_days",
+        "company_id.toolkit_cadence_medium_days",
+        "company_id.toolkit_cadence_low_days",
+    )
+    def _compute_followup_dates(self):
+        for lead in self:
+            company = lead._toolkit_company()
+            dates = lead.followup_ids.mapped("date")
+            lead.followup_count = len(dates)
+            lead.last_followup_date = max(dates) if dates else False
+            start = lead.last_followup_date or (
+                lead.create_date and company._toolkit_date_of(lead.create_date)
+            )
+            cadence = {
+                "high": company.toolkit_cadence_high_days,
+                "medium": company.toolkit_cadence_medium_days,
+            }.get(lead.intent_tier, company.toolkit_cadence_low_days)
+            lead.next_followup_date = start and start + relativedelta(days=cadence)
+
+    @api.depends("next_followup_date", "won_status", "active")
+    def _compute_followup_state(self):
+        today_of = {}
+        for lead in self:
+            if not (lead.active and lead.won_status == "pending" and lead.next_followup_date):
+                lead.followup_state = False
+                continue
+            company = lead._toolkit_company()
+            today = today_of.setdefault(company, company._toolkit_today())
+            if lead.next_followup_date < today:
+                lead.followup_state = "overdue"
+            elif lead.next_followup_date == today:
+                lead.followup_state = "due"
+            else:
+                lead.followup_state = "on_track"
+
+    @api.depends(
+        "followup_ids",
+        "followup_ids.date",
+        "stage_id",
+        "probability",
+        "won_status",
+        "toolkit_review_followup_id",
+        "company_id.toolkit_stale_followups",
+    )
+    def _compute_needs_review(self):
+        for lead in self:
+            lead.needs_review = lead.won_status == "pending" and lead._toolkit_is_stale()
+
+    def _toolkit_is_stale(self):
+        """The last N follow-ups since the last review brought no advance of stage or probability."""
+        self.ensure_one()
+        count = self._toolkit_company().toolkit_stale_followups
+        followups = self.followup_ids
+        if self.toolkit_review_followup_id:
+            # ids grow with time; a line not saved yet is newer than any review
+            boundary = self.toolkit_review_followup_id.id
+            followups = followups.filtered(lambda followup: (followup._origin.id or sys.maxsize) > boundary)
+        if len(followups) < count:
+            return False
+        first = followups.sorted(lambda followup: (followup.date, followup.id))[-count]
+        advanced_stage = self.stage_id.sequence > first.stage_id.sequence if first.stage_id else False
+        return not (advanced_stage or self.probability > first.probability)
 
     # ------------------------------------------------------------------
     # Constraints
@@ -406,6 +509,34 @@ class CrmLead(models.Model):
             )
         return True
 
+    def action_toolkit_log_followup(self):
+        """The follow-up form in a dialog, ready for this lead."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log Follow-up"),
+            "res_model": "sales_toolkit.followup",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_lead_id": self.id,
+                "default_next_action_user_id": (self.user_id or self.env.user).id,
+            },
+        }
+
+    def action_toolkit_review(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Review Strategy"),
+            "res_model": "sales_toolkit.lead.review",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_lead_id": self.id},
+        }
+
     def action_toolkit_print_capture_sheet(self):
         return self.env.ref("sales_toolkit.action_report_prospect_capture_sheet").report_action(self)
 
@@ -482,6 +613,58 @@ class CrmLead(models.Model):
                 done |= leads
                 if not cron._commit_progress(len(leads)):
                     return
+
+    @api.model
+    def _cron_refresh_followup_state(self, batch_size=1000):
+        """Move follow-up states on as days pass (on track -> due -> overdue).
+
+        Only leads whose stored state no longer matches today are touched, in
+        committed batches, so the job is cheap and resumes where it stopped.
+        """
+        cron = self.env["ir.cron"]
+        companies = self.env["res.company"].search([])  # pylint: disable=no-search-all
+        for company in companies:
+            today = company._toolkit_today()
+            company_ids = [company.id, False] if company == companies[:1] else [company.id]
+            domain = Domain.AND(
+                [
+                    Domain("company_id", "in", company_ids),
+                    Domain("won_status", "=", "pending"),
+                    Domain("next_followup_date", "!=", False),
+                    (Domain("next_followup_date", "<", today) & Domain("followup_state", "!=", "overdue"))
+                    | (Domain("next_followup_date", "=", today) & Domain("followup_state", "!=", "due")),
+                ]
+            )
+            done = self.browse()
+            while True:
+                leads = self.with_company(company).search(
+                    domain & Domain("id", "not in", done.ids), limit=batch_size
+                )
+                if not leads:
+                    break
+                self.env.add_to_compute(self._fields["followup_state"], leads)
+                leads.flush_recordset(["followup_state"])
+                done |= leads
+                if not cron._commit_progress(len(leads)):
+                    return
+
+    @api.model
+    def _cron_send_followup_digest(self):
+        """Each sales team leader gets the team's overdue and stale leads, once a week."""
+        leads = self.search(
+            [
+                ("team_id.user_id", "!=", False),
+                ("won_status", "=", "pending"),
+                "|",
+                ("followup_state", "=", "overdue"),
+                ("needs_review", "=", True),
+            ],
+            order="team_id, next_followup_date, id",
+        )
+        cron = self.env["ir.cron"]
+        for team, team_leads in leads.grouped("team_id").items():
+            team._toolkit_send_followup_digest(team_leads)
+            cron._commit_progress(1)
 
     def _toolkit_stale_intent_domain(self, with_shared=False):
         company = self.env.company

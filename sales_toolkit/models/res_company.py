@@ -62,6 +62,37 @@ class ResCompany(models.Model):
         help="The handbook asks to re-evaluate the need match every quarter.",
     )
 
+    # Follow-up cadence (tool 5): days between two follow-ups by intent tier
+    toolkit_cadence_high_days = fields.Integer(string="Follow Up High Intent Every (days)", default=7)
+    toolkit_cadence_medium_days = fields.Integer(string="Follow Up Medium Intent Every (days)", default=14)
+    toolkit_cadence_low_days = fields.Integer(string="Follow Up Low Intent Every (days)", default=30)
+    toolkit_stale_followups = fields.Integer(
+        string="Review After Follow-ups Without Progress",
+        default=3,
+        help="A lead with this many follow-ups in a row and no advance of stage or probability "
+        "goes to the manager's review queue.",
+    )
+
+    @api.constrains(
+        "toolkit_cadence_high_days",
+        "toolkit_cadence_medium_days",
+        "toolkit_cadence_low_days",
+        "toolkit_stale_followups",
+    )
+    def _check_toolkit_cadence(self):
+        for company in self:
+            days = (
+                company.toolkit_cadence_high_days,
+                company.toolkit_cadence_medium_days,
+                company.toolkit_cadence_low_days,
+            )
+            if min(days) < 1:
+                raise ValidationError(self.env._("Follow-up intervals must be at least one day."))
+            if company.toolkit_stale_followups < 2:
+                raise ValidationError(
+                    self.env._("A lead needs at least two follow-ups before it can be called stale.")
+                )
+
     @api.constrains(*LEAD_GRADING_FIELDS)
     def _check_toolkit_thresholds(self):
         for company in self:
@@ -93,6 +124,12 @@ class ResCompany(models.Model):
         self.ensure_one()
         tz = pytz.timezone(self.partner_id.tz or "UTC")
         return datetime.now(tz).date()
+
+    def _toolkit_date_of(self, moment):
+        """The calendar day of a UTC datetime where the company is."""
+        self.ensure_one()
+        tz = pytz.timezone(self.partner_id.tz or "UTC")
+        return pytz.utc.localize(moment).astimezone(tz).date()
 
     def write(self, vals):
         res = super().write(vals)

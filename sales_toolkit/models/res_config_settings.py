@@ -20,3 +20,9 @@ class ResConfigSettings(models.TransientModel):
     toolkit_match_review_months = fields.Integer(
         related="company_id.toolkit_match_review_months", readonly=False
     )
+    toolkit_cadence_high_days = fields.Integer(related="company_id.toolkit_cadence_high_days", readonly=False)
+    toolkit_cadence_medium_days = fields.Integer(
+        related="company_id.toolkit_cadence_medium_days", readonly=False
+    )
+    toolkit_cadence_low_days = fields.Integer(related="company_id.toolkit_cadence_low_days", readonly=False)
+    toolkit_stale_followups = fields.Integer(related="company_id.toolkit_stale_followups", readonly=False)

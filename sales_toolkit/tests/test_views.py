@@ -80,3 +80,26 @@ class TestViews(SalesToolkitCommon):
         self.assertNotIn(strength_menu.id, visible)
         visible = self.env["ir.ui.menu"].with_user(self.manager)._visible_menu_ids()
         self.assertIn(strength_menu.id, visible)
+
+    def test_followup_views(self):
+        Followup = self.env["sales_toolkit.followup"].with_user(self.salesman)
+        views = Followup.get_views([(False, "list"), (False, "form"), (False, "search"), (False, "pivot")])
+        self.assertIn("next_action_deadline", views["views"]["form"]["arch"])
+        self.assertIn('name="late"', views["views"]["search"]["arch"])
+        form = (
+            self.env["crm.lead"]
+            .with_user(self.salesman)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertIn('name="sales_toolkit_followups"', form)
+        self.assertIn("action_toolkit_log_followup", form)
+        self.assertNotIn("action_toolkit_review", form, "reps do not review strategies")
+        kanban = self.env["crm.lead"].get_views([(False, "kanban")])["views"]["kanban"]["arch"]
+        self.assertIn('name="followup_state"', kanban)
+        wizard = self.env["sales_toolkit.lead.review"].with_user(self.leader).get_views([(False, "form")])
+        self.assertIn('name="lost_reason_id"', wizard["views"]["form"]["arch"])
+        partner_form = self.env["res.partner"].with_user(self.salesman).get_views([(False, "form")])
+        self.assertIn("action_toolkit_log_followup", partner_form["views"]["form"]["arch"])
+        review_menu = self.env.ref("sales_toolkit.crm_lead_menu_review_queue")
+        self.assertNotIn(review_menu.id, self.env["ir.ui.menu"].with_user(self.salesman)._visible_menu_ids())
+        self.assertIn(review_menu.id, self.env["ir.ui.menu"].with_user(self.leader)._visible_menu_ids())

@@ -1,0 +1,111 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+CHANNELS = [
+    ("phone", "Phone"),
+    ("visit", "Visit"),
+    ("email", "Email"),
+    ("wechat", "WeChat"),
+    ("other", "Other"),
+]
+RESULTS = [("pending", "Pending"), ("done", "Done"), ("failed", "Failed")]
+
+
+class SalesToolkitFollowup(models.Model):
+    _name = "sales_toolkit.followup"
+    _description = "Follow-up Log"
+    _order = "date desc, id desc"
+    _rec_name = "summary"
+
+    lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
+    partner_id = fields.Many2one(related="lead_id.partner_id", string="Customer", store=True)
+    company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
+    user_id = fields.Many2one(
+        "res.users", string="Logged By", default=lambda self: self.env.user, readonly=True
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today, index=True)
+    channel = fields.Selection(CHANNELS, required=True, default="phone")
+    summary = fields.Text(required=True, help="What was discussed.")
+    customer_feedback = fields.Text(help="The customer's feedback or objection, in their own words.")
+    objection_handling = fields.Text(help="How the objection was answered.")
+    next_action = fields.Char(help="The next step, specific and dated: the point of the log.")
+    next_action_user_id = fields.Many2one("res.users", string="Next Action Owner")
+    next_action_deadline = fields.Date()
+    result = fields.Selection(RESULTS, required=True, default="pending")
+    stage_id = fields.Many2one("crm.stage", string="Stage When Logged", readonly=True, ondelete="set null")
+    probability = fields.Float(string="Probability When Logged", readonly=True, aggregator="avg")
+    activity_id = fields.Many2one("mail.activity", readonly=True, copy=False)
+
+    @api.constrains("next_action", "next_action_user_id", "next_action_deadline")
+    def _check_next_action(self):
+        for followup in self:
+            if followup.next_action and not (followup.next_action_user_id and followup.next_action_deadline):
+                raise ValidationError(
+                    self.env._(
+                        "The next action “%(action)s” needs an owner and a deadline: a next "
+                        "step nobody owns or dates does not happen.",
+                        action=followup.next_action,
+                    )
+                )
+
+    @api.constrains("summary", "customer_feedback", "objection_handling", "next_action")
+    def _check_sensitive_data(self):
+        lead_model = self.env["crm.lead"]
+        for followup in self:
+            for fname in ("summary", "customer_feedback", "objection_handling", "next_action"):
+                lead_model._toolkit_raise_if_sensitive(
+                    followup[fname], followup._fields[fname]._description_string(self.env)
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = self.env["crm.lead"].browse({vals["lead_id"] for vals in vals_list if vals.get("lead_id")})
+        for vals in vals_list:
+            # the lead's progress when logged: the stale rule compares against it
+            lead = next((rec for rec in leads if rec.id == vals.get("lead_id")), leads.browse())
+            vals.setdefault("stage_id", lead.stage_id.id)
+            vals.setdefault("probability", lead.probability)
+        followups = super().create(vals_list)
+        followups._sync_activity()
+        return followups
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"next_action", "next_action_user_id", "next_action_deadline", "result"} & vals.keys():
+            self._sync_activity()
+        return res
+
+    def unlink(self):
+        self.activity_id.filtered(lambda act: act.active).unlink()
+        return super().unlink()
+
+    def _sync_activity(self):
+        """Keep one to-do on the lead per next action: scheduled, moved, closed."""
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        for followup in self:
+            activity = followup.activity_id.exists()
+            if followup.result != "pending" or not followup.next_action:
+                if activity and followup.result == "done":
+                    activity.action_feedback(
+                        feedback=self.env._("Done: %(summary)s", summary=followup.summary)
+                    )
+                elif activity:
+                    activity.unlink()
+                continue
+            values = {
+                "summary": followup.next_action,
+                "user_id": followup.next_action_user_id.id,
+                "date_deadline": followup.next_action_deadline,
+            }
+            if activity:
+                activity.write(values)
+            else:
+                followup.activity_id = followup.lead_id.activity_schedule(activity_type_id=todo.id, **values)
+
+    def action_mark_done(self):
+        self.write({"result": "done"})
+        return True
+
+    def action_mark_failed(self):
+        self.write({"result": "failed"})
+        return True

@@ -1,0 +1,1 @@
+from . import sales_toolkit_lead_review
