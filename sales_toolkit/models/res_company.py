@@ -73,6 +73,28 @@ class ResCompany(models.Model):
         "goes to the manager's review queue.",
     )
 
+    # Customer tiers (tool 6): annual purchases of the trailing 12 months
+    toolkit_tier_vip_amount = fields.Monetary(
+        string="VIP From (annual purchases)", currency_field="currency_id", default=500000
+    )
+    toolkit_tier_key_amount = fields.Monetary(
+        string="Key Account From (annual purchases)", currency_field="currency_id", default=200000
+    )
+    toolkit_tier_basis = fields.Selection(
+        [("orders", "Confirmed sale orders"), ("invoices", "Posted invoices")],
+        string="Annual Purchases From",
+        default="orders",
+        required=True,
+    )
+
+    @api.constrains("toolkit_tier_vip_amount", "toolkit_tier_key_amount")
+    def _check_toolkit_tiers(self):
+        for company in self:
+            if not 0 < company.toolkit_tier_key_amount < company.toolkit_tier_vip_amount:
+                raise ValidationError(
+                    self.env._("The key account threshold must be positive and below the VIP threshold.")
+                )
+
     @api.constrains(
         "toolkit_cadence_high_days",
         "toolkit_cadence_medium_days",

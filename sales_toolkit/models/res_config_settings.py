@@ -26,3 +26,6 @@ class ResConfigSettings(models.TransientModel):
     )
     toolkit_cadence_low_days = fields.Integer(related="company_id.toolkit_cadence_low_days", readonly=False)
     toolkit_stale_followups = fields.Integer(related="company_id.toolkit_stale_followups", readonly=False)
+    toolkit_tier_vip_amount = fields.Monetary(related="company_id.toolkit_tier_vip_amount", readonly=False)
+    toolkit_tier_key_amount = fields.Monetary(related="company_id.toolkit_tier_key_amount", readonly=False)
+    toolkit_tier_basis = fields.Selection(related="company_id.toolkit_tier_basis", readonly=False)

@@ -1,13 +1,173 @@
 from collections import Counter
+from datetime import datetime, time, timedelta
 
-from odoo import fields, models
-from odoo.exceptions import UserError
+import pytz
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, format_amount
+
+CUSTOMER_TIERS = [("vip", "VIP"), ("key", "Key Account"), ("regular", "Regular")]
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # Customer tiers (tool 6), per company: each company has its own sales to the customer
+    customer_tier = fields.Selection(
+        CUSTOMER_TIERS,
+        company_dependent=True,
+        default="regular",
+        readonly=True,
+        help="From the annual purchases, recomputed every night, unless a manager overrides it.",
+    )
+    tier_override = fields.Selection(
+        CUSTOMER_TIERS,
+        company_dependent=True,
+        groups="sales_team.group_sale_manager",
+        help="A tier chosen by hand instead of the one the annual purchases give.",
+    )
+    tier_override_reason = fields.Text(company_dependent=True, groups="sales_team.group_sale_manager")
+    annual_purchase_amount = fields.Monetary(
+        string="Annual Purchases",
+        compute="_compute_annual_purchase_amount",
+        currency_field="toolkit_currency_id",
+        help="Confirmed sales (untaxed, company currency) of the trailing 12 months to this "
+        "customer and its contacts; posted invoices when the settings say so.",
+    )
+    toolkit_currency_id = fields.Many2one("res.currency", compute="_compute_annual_purchase_amount")
+
     toolkit_followup_count = fields.Integer(string="Follow-ups", compute="_compute_toolkit_followup_count")
+
+    @api.depends_context("company")
+    def _compute_annual_purchase_amount(self):
+        company = self.env.company
+        amounts = self._toolkit_purchase_amounts(company, self.commercial_partner_id.ids)
+        for partner in self:
+            partner.toolkit_currency_id = company.currency_id
+            partner.annual_purchase_amount = amounts.get(partner.commercial_partner_id.id, 0.0)
+
+    @api.constrains("tier_override", "tier_override_reason")
+    def _check_tier_override_reason(self):
+        for partner in self:
+            if partner.tier_override and not (partner.tier_override_reason or "").strip():
+                raise ValidationError(
+                    self.env._(
+                        "%(partner)s: give the reason for overriding the customer tier.",
+                        partner=partner.display_name,
+                    )
+                )
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "tier_override" in vals:
+            self._toolkit_update_tiers(self.env.company)
+        return res
+
+    @api.model
+    def _toolkit_purchase_amounts(self, company, partner_ids=None):
+        """{commercial partner id: annual purchases} in one grouped query.
+
+        Trailing 12 months in the company's timezone, untaxed, in company currency.
+        """
+        today = company._toolkit_today()
+        first_day = today - relativedelta(years=1) + timedelta(days=1)
+        restrict = SQL("AND p.commercial_partner_id IN %s", tuple(partner_ids)) if partner_ids else SQL()
+        if partner_ids is not None and not partner_ids:
+            return {}
+        if company.toolkit_tier_basis == "invoices":
+            query = SQL(
+                """SELECT p.commercial_partner_id, SUM(m.amount_untaxed_signed)
+                     FROM account_move m JOIN res_partner p ON p.id = m.partner_id
+                    WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
+                      AND m.company_id = %s AND m.invoice_date BETWEEN %s AND %s %s
+                 GROUP BY p.commercial_partner_id""",
+                company.id,
+                first_day,
+                today,
+                restrict,
+            )
+        else:
+            tz = pytz.timezone(company.partner_id.tz or "UTC")
+
+            def utc(day):
+                return tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+
+            query = SQL(
+                """SELECT p.commercial_partner_id,
+                          SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1))
+                     FROM sale_order o JOIN res_partner p ON p.id = o.partner_id
+                    WHERE o.state = 'sale' AND o.company_id = %s
+                      AND o.date_order >= %s AND o.date_order < %s %s
+                 GROUP BY p.commercial_partner_id""",
+                company.id,
+                utc(first_day),
+                utc(today + timedelta(days=1)),
+                restrict,
+            )
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env["sale.order"].flush_model(
+            ["state", "company_id", "date_order", "amount_untaxed", "partner_id"]
+        )
+        self.env["account.move"].flush_model(["state", "move_type", "invoice_date", "amount_untaxed_signed"])
+        self.env.cr.execute(query)
+        return dict(self.env.cr.fetchall())
+
+    @api.model
+    def _toolkit_tier_of(self, company, amount):
+        if amount >= company.toolkit_tier_vip_amount:
+            return "vip"
+        return "key" if amount >= company.toolkit_tier_key_amount else "regular"
+
+    def _toolkit_update_tiers(self, company, batch_size=1000):
+        """Set the tier of ``self`` (every customer when empty) for ``company``.
+
+        One grouped query gives all amounts; partners are then written in batches,
+        grouped by tier, and each change is logged in the partner's chatter.
+        """
+        partners = self.with_company(company)
+        amounts = self._toolkit_purchase_amounts(company, self.commercial_partner_id.ids if self else None)
+        if not self:
+            # customers with purchases, and those whose stored tier may have to come down
+            partners = partners.browse(amounts) | partners.search(
+                ["|", ("customer_tier", "in", ["vip", "key"]), ("tier_override", "!=", False)]
+            )
+        partners = partners.filtered(lambda partner: not partner.parent_id)
+        labels = dict(CUSTOMER_TIERS)
+        cron = self.env["ir.cron"]
+        for start in range(0, len(partners), batch_size):
+            batch = partners[start : start + batch_size]
+            changes = {}
+            for partner in batch:
+                amount = amounts.get(partner.id, 0.0)
+                tier = partner.tier_override or self._toolkit_tier_of(company, amount)
+                if tier != partner.customer_tier:
+                    changes[partner] = (partner.customer_tier, tier, amount)
+            for tier in {new for _old, new, _amount in changes.values()}:
+                batch.browse([p.id for p, change in changes.items() if change[1] == tier]).sudo().write(
+                    {"customer_tier": tier}
+                )
+            bodies = {
+                partner.id: self.env._(
+                    "Customer tier (%(company)s): %(old)s → %(new)s, annual purchases %(amount)s%(why)s",
+                    company=company.name,
+                    old=labels.get(old, "-"),
+                    new=labels[new],
+                    amount=format_amount(self.env, amount, company.currency_id),
+                    why=self.env._(" (set by hand)") if partner.tier_override else "",
+                )
+                for partner, (old, new, amount) in changes.items()
+            }
+            if bodies:
+                batch._message_log_batch(bodies)
+            if not self and not cron._commit_progress(len(batch)):
+                return
+
+    @api.model
+    def _cron_update_customer_tiers(self):
+        for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
+            self.browse()._toolkit_update_tiers(company)
 
     def _compute_toolkit_followup_count(self):
         # one grouped read for the batch, counted per commercial entity

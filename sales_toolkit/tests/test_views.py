@@ -103,3 +103,17 @@ class TestViews(SalesToolkitCommon):
         review_menu = self.env.ref("sales_toolkit.crm_lead_menu_review_queue")
         self.assertNotIn(review_menu.id, self.env["ir.ui.menu"].with_user(self.salesman)._visible_menu_ids())
         self.assertIn(review_menu.id, self.env["ir.ui.menu"].with_user(self.leader)._visible_menu_ids())
+
+    def test_customer_tier_views(self):
+        arch = (
+            self.env["res.partner"].with_user(self.salesman).get_views([(False, "form"), (False, "search")])
+        )
+        self.assertIn('name="customer_tier"', arch["views"]["form"]["arch"])
+        self.assertIn('name="annual_purchase_amount"', arch["views"]["form"]["arch"])
+        self.assertNotIn('name="tier_override"', arch["views"]["form"]["arch"], "only managers override")
+        self.assertIn('name="toolkit_tier_vip"', arch["views"]["search"]["arch"])
+        manager_form = self.env["res.partner"].with_user(self.manager).get_views([(False, "form")])
+        self.assertIn('name="tier_override_reason"', manager_form["views"]["form"]["arch"])
+        settings = self.env["res.config.settings"].get_views([(False, "form")])["views"]["form"]["arch"]
+        for field_name in ("toolkit_tier_vip_amount", "toolkit_tier_basis", "toolkit_cadence_high_days"):
+            self.assertIn(f'name="{field_name}"', settings)

@@ -1,0 +1,144 @@
+from datetime import datetime, time, timedelta
+from unittest.mock import patch
+
+from dateutil.relativedelta import relativedelta
+
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import tagged
+
+from .common import SalesToolkitCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCustomerTier(SalesToolkitCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.today = cls.company._toolkit_today()
+        cls.product = cls.env["product.product"].create({"name": "Toolkit widget", "list_price": 1.0})
+        cls.no_commit = patch.object(type(cls.env["ir.cron"]), "_commit_progress", lambda *a, **k: 3600.0)
+
+    def _customer(self, name="Tech Co."):
+        return self.env["res.partner"].create({"name": name, "is_company": True})
+
+    def _order(self, partner, amount, days_ago=10, confirm=True, company=None):
+        order = (
+            self.env["sale.order"]
+            .with_company(company or self.company)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": (company or self.company).id,
+                    "order_line": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": self.product.id,
+                                "product_uom_qty": 1,
+                                "price_unit": amount,
+                                "tax_ids": False,
+                            },
+                        )
+                    ],
+                }
+            )
+        )
+        if confirm:
+            order.action_confirm()
+        order.date_order = datetime.combine(self.today - timedelta(days=days_ago), time(12))
+        return order
+
+    def _run_cron(self):
+        with self.no_commit:
+            self.env["res.partner"]._cron_update_customer_tiers()
+
+    def test_thresholds(self):
+        cases = [(199999, "regular"), (200000, "key"), (499999, "key"), (500000, "vip")]
+        partners = {}
+        for amount, _tier in cases:
+            partners[amount] = self._customer(f"Customer {amount}")
+            self._order(partners[amount], amount)
+        self._run_cron()
+        for amount, tier in cases:
+            self.assertEqual(partners[amount].annual_purchase_amount, amount)
+            self.assertEqual(partners[amount].customer_tier, tier, amount)
+
+    def test_only_confirmed_orders_of_the_trailing_year_count(self):
+        partner = self._customer()
+        contact = self.env["res.partner"].create({"name": "Buyer", "parent_id": partner.id})
+        self._order(partner, 150000)
+        self._order(contact, 60000, days_ago=100)  # orders of its contacts count for the company
+        self._order(partner, 400000, days_ago=400)  # older than 12 months
+        self._order(partner, 300000, confirm=False)  # quotation
+        cancelled = self._order(partner, 300000)
+        cancelled._action_cancel()
+        self._order(partner, 900000, company=self.company_b)
+        self.assertEqual(partner.annual_purchase_amount, 210000)
+        self._run_cron()
+        self.assertEqual(partner.customer_tier, "key")
+        self.assertEqual(partner.with_company(self.company_b).customer_tier, "vip", "tiers are per company")
+
+    def test_tier_comes_down_when_purchases_age(self):
+        partner = self._customer()
+        order = self._order(partner, 600000)
+        self._run_cron()
+        self.assertEqual(partner.customer_tier, "vip")
+        order.date_order = datetime.combine(self.today - relativedelta(years=1), time(12))
+        self._run_cron()
+        self.assertEqual(partner.customer_tier, "regular")
+        self.assertIn("VIP → Regular", partner.message_ids[0].body)
+
+    def test_override_needs_a_reason_and_wins(self):
+        partner = self._customer().with_user(self.manager)
+        with self.assertRefused(ValidationError, "reason for overriding"):
+            partner.write({"tier_override": "vip"})
+        partner.write({"tier_override": "vip", "tier_override_reason": "Group buyer of three plants"})
+        self.assertEqual(partner.customer_tier, "vip")
+        self.assertIn("set by hand", partner.message_ids[0].body)
+        self._run_cron()
+        self.assertEqual(partner.customer_tier, "vip", "the nightly job keeps the override")
+        partner.write({"tier_override": False})
+        self.assertEqual(partner.customer_tier, "regular")
+
+    def test_salesman_cannot_override(self):
+        partner = self._customer()
+        with self.assertRaises(AccessError):
+            partner.with_user(self.salesman).write({"tier_override": "vip", "tier_override_reason": "x"})
+        self.assertEqual(partner.with_user(self.salesman).customer_tier, "regular")
+
+    def test_invoice_basis(self):
+        partner = self._customer()
+        self._order(partner, 250000)
+        self.company.toolkit_tier_basis = "invoices"
+        self.assertEqual(partner.annual_purchase_amount, 0, "nothing invoiced yet")
+        self.company.toolkit_tier_basis = "orders"
+        partner.invalidate_recordset(["annual_purchase_amount"])
+        self.assertEqual(partner.annual_purchase_amount, 250000)
+
+    def test_thresholds_are_settings(self):
+        partner = self._customer()
+        self._order(partner, 150000)
+        self.company.toolkit_tier_key_amount = 100000
+        self._run_cron()
+        self.assertEqual(partner.customer_tier, "key")
+        with self.assertRefused(ValidationError, "key account threshold"):
+            self.company.toolkit_tier_key_amount = 600000
+
+    def test_cron_query_count_does_not_grow(self):
+        def queries_for(count):
+            partners = self.env["res.partner"]
+            for i in range(count):
+                partner = self._customer(f"Bulk {count}-{i}")
+                self._order(partner, 300000)
+                partners |= partner
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self._run_cron()
+            spent = self.env.cr.sql_log_count - before
+            self.assertEqual(set(partners.mapped("customer_tier")), {"key"})
+            return spent
+
+        queries_for(1)  # warm the caches
+        self.assertEqual(queries_for(1), queries_for(30))
