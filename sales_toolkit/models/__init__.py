@@ -7,4 +7,5 @@ from . import (
     sales_toolkit_followup,
     sales_toolkit_need,
     sales_toolkit_strength,
+    sales_toolkit_tier_policy,
 )

@@ -1,5 +1,9 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.fields import Domain
+from odoo.tools import SQL
 
 CHANNELS = [
     ("phone", "Phone"),
@@ -34,7 +38,67 @@ class SalesToolkitFollowup(models.Model):
     result = fields.Selection(RESULTS, required=True, default="pending")
     stage_id = fields.Many2one("crm.stage", string="Stage When Logged", readonly=True, ondelete="set null")
     probability = fields.Float(string="Probability When Logged", readonly=True, aggregator="avg")
+    # Customer issues (tool 6): service levels by customer tier
+    kind = fields.Selection(
+        [("contact", "Follow-up"), ("issue", "Customer Issue")], required=True, default="contact"
+    )
+    reported_date = fields.Datetime(string="Reported On", default=fields.Datetime.now)
+    response_deadline = fields.Datetime(compute="_compute_sla_deadlines", store=True)
+    resolution_deadline = fields.Datetime(compute="_compute_sla_deadlines", store=True)
+    responded_date = fields.Datetime(string="Responded On")
+    resolved_date = fields.Datetime(string="Resolved On")
+    sla_breached = fields.Boolean(
+        string="Service Level Breached",
+        compute="_compute_sla_breached",
+        search="_search_sla_breached",
+        help="The response or the resolution came, or is still missing, after its deadline.",
+    )
     activity_id = fields.Many2one("mail.activity", readonly=True, copy=False)
+
+    @api.depends("kind", "reported_date", "lead_id.partner_id", "lead_id.company_id")
+    def _compute_sla_deadlines(self):
+        policy_model = self.env["sales_toolkit.tier.policy"]
+        for followup in self:
+            followup.response_deadline = followup.resolution_deadline = False
+            if followup.kind != "issue" or not followup.reported_date:
+                continue
+            company = followup.lead_id._toolkit_company()
+            customer = followup.lead_id.partner_id.commercial_partner_id.with_company(company)
+            policy = policy_model._policy_for(customer.customer_tier or "regular", company)
+            if policy.response_hours:
+                followup.response_deadline = followup.reported_date + timedelta(hours=policy.response_hours)
+            if policy.resolution_hours:
+                followup.resolution_deadline = followup.reported_date + timedelta(
+                    hours=policy.resolution_hours
+                )
+
+    @api.depends("response_deadline", "resolution_deadline", "responded_date", "resolved_date")
+    def _compute_sla_breached(self):
+        now = fields.Datetime.now()
+        for followup in self:
+            followup.sla_breached = any(
+                deadline and (done or now) > deadline
+                for deadline, done in (
+                    (followup.response_deadline, followup.responded_date),
+                    (followup.resolution_deadline, followup.resolved_date),
+                )
+            )
+
+    def _search_sla_breached(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        self.flush_model(["response_deadline", "resolution_deadline", "responded_date", "resolved_date"])
+        breached = Domain(
+            "id",
+            "in",
+            SQL(
+                """SELECT id FROM sales_toolkit_followup
+                    WHERE COALESCE(responded_date, %(now)s) > response_deadline
+                       OR COALESCE(resolved_date, %(now)s) > resolution_deadline""",
+                now=fields.Datetime.now(),
+            ),
+        )
+        return breached if (operator == "in") == (True in value) else ~breached
 
     @api.constrains("next_action", "next_action_user_id", "next_action_deadline")
     def _check_next_action(self):
@@ -101,6 +165,16 @@ class SalesToolkitFollowup(models.Model):
                 activity.write(values)
             else:
                 followup.activity_id = followup.lead_id.activity_schedule(activity_type_id=todo.id, **values)
+
+    def action_mark_responded(self):
+        self.filtered(lambda followup: not followup.responded_date).responded_date = fields.Datetime.now()
+        return True
+
+    def action_mark_resolved(self):
+        now = fields.Datetime.now()
+        for followup in self:
+            followup.write({"resolved_date": now, "responded_date": followup.responded_date or now})
+        return True
 
     def action_mark_done(self):
         self.write({"result": "done"})

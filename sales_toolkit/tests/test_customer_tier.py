@@ -2,6 +2,7 @@ from datetime import datetime, time, timedelta
 from unittest.mock import patch
 
 from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
@@ -142,3 +143,72 @@ class TestCustomerTier(SalesToolkitCommon):
 
         queries_for(1)  # warm the caches
         self.assertEqual(queries_for(1), queries_for(30))
+
+
+@tagged("post_install", "-at_install")
+class TestServiceLevel(SalesToolkitCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.vip = cls.env["res.partner"].create({"name": "VIP Tech Co.", "is_company": True})
+        cls.vip.with_user(cls.manager).write(
+            {"tier_override": "vip", "tier_override_reason": "Handbook example"}
+        )
+        cls.regular = cls.env["res.partner"].create({"name": "Regular Co.", "is_company": True})
+        cls.reported = datetime(2026, 3, 2, 9, 0)
+
+    def _issue(self, partner, **vals):
+        lead = self._create_lead(partner_id=partner.id)
+        values = {
+            "lead_id": lead.id,
+            "summary": "Machine stopped",
+            "kind": "issue",
+            "reported_date": self.reported,
+        }
+        values.update(vals)
+        return self.env["sales_toolkit.followup"].create(values)
+
+    def test_deadlines_follow_the_tier_policy(self):
+        vip_issue = self._issue(self.vip)
+        self.assertEqual(vip_issue.response_deadline, self.reported + timedelta(hours=2))
+        self.assertEqual(vip_issue.resolution_deadline, self.reported + timedelta(hours=24))
+        regular_issue = self._issue(self.regular)
+        self.assertEqual(regular_issue.response_deadline, self.reported + timedelta(hours=4))
+        self.assertFalse(regular_issue.resolution_deadline, "no resolution commitment for regular customers")
+        contact = self._issue(self.vip, kind="contact")
+        self.assertFalse(contact.response_deadline)
+
+    def test_company_policy_wins_over_the_shared_one(self):
+        self.env["sales_toolkit.tier.policy"].create(
+            {"tier": "regular", "company_id": self.company.id, "response_hours": 8}
+        )
+        self.assertEqual(self._issue(self.regular).response_deadline, self.reported + timedelta(hours=8))
+
+    def test_breaches_are_flagged_and_searchable(self):
+        Followup = self.env["sales_toolkit.followup"]
+        on_time = self._issue(self.vip, responded_date=self.reported + timedelta(hours=1))
+        late = self._issue(self.vip, responded_date=self.reported + timedelta(hours=3))
+        open_issue = self._issue(self.regular)
+        with freeze_time(self.reported + timedelta(hours=1)):
+            on_time.action_mark_resolved()
+            open_issue.invalidate_recordset(["sla_breached"])
+            self.assertFalse(open_issue.sla_breached)
+            self.assertFalse(on_time.sla_breached)
+            self.assertTrue(late.sla_breached)
+            breached = Followup.search(
+                [("sla_breached", "=", True), ("id", "in", (on_time | late | open_issue).ids)]
+            )
+            self.assertEqual(breached, late)
+        with freeze_time(self.reported + timedelta(hours=5)):
+            open_issue.invalidate_recordset(["sla_breached"])
+            self.assertTrue(open_issue.sla_breached, "no response after 4 hours")
+            self.assertIn(open_issue, Followup.search([("sla_breached", "=", True)]))
+            self.assertNotIn(open_issue, Followup.search([("sla_breached", "=", False)]))
+
+    def test_policy_values_are_checked(self):
+        with self.assertRefused(ValidationError, "between 0 and 100"):
+            self.env.ref("sales_toolkit.tier_policy_vip").satisfaction_goal = 120
+        with self.assertRefused(ValidationError, "cannot be negative"):
+            self.env.ref("sales_toolkit.tier_policy_key").response_hours = -1
+        with self.assertRaises(AccessError):
+            self.env.ref("sales_toolkit.tier_policy_vip").with_user(self.salesman).response_hours = 1

@@ -117,3 +117,12 @@ class TestViews(SalesToolkitCommon):
         settings = self.env["res.config.settings"].get_views([(False, "form")])["views"]["form"]["arch"]
         for field_name in ("toolkit_tier_vip_amount", "toolkit_tier_basis", "toolkit_cadence_high_days"):
             self.assertIn(f'name="{field_name}"', settings)
+
+    def test_service_level_and_policy_views(self):
+        form = self.env["sales_toolkit.followup"].get_views([(False, "form"), (False, "search")])["views"]
+        self.assertIn('name="response_deadline"', form["form"]["arch"])
+        self.assertIn('name="sla_breached"', form["search"]["arch"])
+        policies = self.env["sales_toolkit.tier.policy"].with_user(self.manager).get_views([(False, "list")])
+        self.assertIn('name="resolution_hours"', policies["views"]["list"]["arch"])
+        menu = self.env.ref("sales_toolkit.sales_toolkit_tier_policy_menu")
+        self.assertNotIn(menu.id, self.env["ir.ui.menu"].with_user(self.salesman)._visible_menu_ids())
