@@ -38,6 +38,13 @@ class ResPartner(models.Model):
     )
     toolkit_currency_id = fields.Many2one("res.currency", compute="_compute_annual_purchase_amount")
 
+    referred_by_id = fields.Many2one(
+        "res.partner",
+        index="btree_not_null",
+        help="The customer who referred this one: referrals count on their care plan.",
+    )
+    care_plan_ids = fields.One2many("sales_toolkit.care.plan", "partner_id", string="Care Plans")
+
     toolkit_followup_count = fields.Integer(string="Follow-ups", compute="_compute_toolkit_followup_count")
 
     @api.depends_context("company")
@@ -113,6 +120,51 @@ class ResPartner(models.Model):
         self.env["account.move"].flush_model(["state", "move_type", "invoice_date", "amount_untaxed_signed"])
         self.env.cr.execute(query)
         return dict(self.env.cr.fetchall())
+
+    @api.model
+    def _toolkit_repurchase_rate(self, company, date_from, date_to, partner_ids=None):
+        """Repurchase rate of a group of customers, the module's one definition.
+
+        Of the customers with a confirmed order in the previous period of the same
+        length, the share (in %) that ordered again within [date_from, date_to];
+        days in the company's timezone. ``partner_ids`` (commercial partners)
+        narrows the group, e.g. to a tier or a team's customers.
+        Returns (rate, customers of the previous period, of whom repurchased).
+        """
+        length = (date_to - date_from).days + 1
+        previous_from = date_from - timedelta(days=length)
+        tz = company.partner_id.tz or "UTC"
+        restrict = SQL("AND p.commercial_partner_id IN %s", tuple(partner_ids)) if partner_ids else SQL()
+        if partner_ids is not None and not partner_ids:
+            return 0.0, 0, 0
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env["sale.order"].flush_model(["state", "company_id", "date_order", "partner_id"])
+        self.env.cr.execute(
+            SQL(
+                """WITH orders AS (
+                       SELECT p.commercial_partner_id AS customer,
+                              ((o.date_order AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s)::date AS day
+                         FROM sale_order o JOIN res_partner p ON p.id = o.partner_id
+                        WHERE o.state = 'sale' AND o.company_id = %(company)s %(restrict)s
+                   ), previous AS (
+                       SELECT DISTINCT customer FROM orders WHERE day >= %(prev)s AND day < %(start)s
+                   )
+                   SELECT COUNT(*),
+                          COUNT(*) FILTER (WHERE EXISTS (
+                              SELECT 1 FROM orders o2
+                               WHERE o2.customer = previous.customer
+                                 AND o2.day BETWEEN %(start)s AND %(end)s))
+                     FROM previous""",
+                tz=tz,
+                company=company.id,
+                restrict=restrict,
+                prev=previous_from,
+                start=date_from,
+                end=date_to,
+            )
+        )
+        base, repeat = self.env.cr.fetchone()
+        return (100.0 * repeat / base if base else 0.0), base, repeat
 
     @api.model
     def _toolkit_tier_of(self, company, amount):
@@ -203,6 +255,21 @@ class ResPartner(models.Model):
                 )
             )
         return leads[0].action_toolkit_log_followup()
+
+    def action_toolkit_open_care_plan(self):
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        plan = partner.care_plan_ids.filtered(lambda plan: plan.company_id == self.env.company)[:1]
+        action = {
+            "type": "ir.actions.act_window",
+            "res_model": "sales_toolkit.care.plan",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "context": {"default_partner_id": partner.id},
+        }
+        if plan:
+            action["res_id"] = plan.id
+        return action
 
     def action_toolkit_open_followups(self):
         self.ensure_one()

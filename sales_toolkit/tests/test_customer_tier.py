@@ -126,6 +126,24 @@ class TestCustomerTier(SalesToolkitCommon):
         with self.assertRefused(ValidationError, "key account threshold"):
             self.company.toolkit_tier_key_amount = 600000
 
+    def test_repurchase_rate_of_a_group(self):
+        loyal, lapsed, newcomer = (self._customer(name) for name in ("Loyal", "Lapsed", "Newcomer"))
+        # previous quarter: loyal and lapsed ordered; this quarter: loyal and newcomer
+        self._order(loyal, 100, days_ago=120)
+        self._order(lapsed, 100, days_ago=100)
+        self._order(loyal, 100, days_ago=10)
+        self._order(newcomer, 100, days_ago=5)
+        date_to = self.today
+        date_from = self.today - timedelta(days=89)
+        rate, base, repeat = self.env["res.partner"]._toolkit_repurchase_rate(
+            self.company, date_from, date_to, (loyal | lapsed | newcomer).ids
+        )
+        self.assertEqual((base, repeat, rate), (2, 1, 50.0))
+        rate, base, repeat = self.env["res.partner"]._toolkit_repurchase_rate(
+            self.company, date_from, date_to, loyal.ids
+        )
+        self.assertEqual(rate, 100.0)
+
     def test_cron_query_count_does_not_grow(self):
         def queries_for(count):
             partners = self.env["res.partner"]
