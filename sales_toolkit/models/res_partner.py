@@ -66,6 +66,17 @@ class ResPartner(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        # checked on the values: partner creation is a hot path of many flows
+        overridden = [
+            partner for partner, vals in zip(partners, vals_list, strict=True) if vals.get("tier_override")
+        ]
+        if overridden:
+            self.browse([partner.id for partner in overridden])._toolkit_update_tiers(self.env.company)
+        return partners
+
     def write(self, vals):
         res = super().write(vals)
         if "tier_override" in vals:

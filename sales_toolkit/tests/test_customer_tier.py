@@ -102,6 +102,17 @@ class TestCustomerTier(SalesToolkitCommon):
         partner.write({"tier_override": False})
         self.assertEqual(partner.customer_tier, "regular")
 
+    def test_override_given_at_creation(self):
+        partner = self.env["res.partner"].create(
+            {
+                "name": "Imported VIP",
+                "is_company": True,
+                "tier_override": "vip",
+                "tier_override_reason": "Group buyer",
+            }
+        )
+        self.assertEqual(partner.customer_tier, "vip")
+
     def test_salesman_cannot_override(self):
         partner = self._customer()
         with self.assertRaises(AccessError):
