@@ -1,7 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from .res_partner import CUSTOMER_TIERS
@@ -153,13 +152,9 @@ class SalesToolkitCarePlan(models.Model):
 
     @api.constrains("repurchase_goal", "satisfaction_goal", "referral_goal")
     def _check_goals(self):
+        policy_model = self.env["sales_toolkit.tier.policy"]
         for plan in self:
-            if not (0 <= plan.repurchase_goal <= 100 and 0 <= plan.satisfaction_goal <= 100):
-                raise ValidationError(
-                    self.env._("Repurchase rate and satisfaction goals are between 0 and 100.")
-                )
-            if plan.referral_goal < 0:
-                raise ValidationError(self.env._("Referral goals and service levels cannot be negative."))
+            policy_model._check_goal_values(plan.repurchase_goal, plan.satisfaction_goal, plan.referral_goal)
 
     @api.model
     def _cron_schedule_care_actions(self, batch_size=500):

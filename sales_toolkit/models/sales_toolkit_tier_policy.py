@@ -37,12 +37,21 @@ class SalesToolkitTierPolicy(models.Model):
     )
     def _check_goals(self):
         for policy in self:
-            if not (0 <= policy.repurchase_goal <= 100 and 0 <= policy.satisfaction_goal <= 100):
-                raise ValidationError(
-                    self.env._("Repurchase rate and satisfaction goals are between 0 and 100.")
-                )
-            if min(policy.referral_goal, policy.response_hours, policy.resolution_hours) < 0:
-                raise ValidationError(self.env._("Referral goals and service levels cannot be negative."))
+            self._check_goal_values(
+                policy.repurchase_goal,
+                policy.satisfaction_goal,
+                policy.referral_goal,
+                policy.response_hours,
+                policy.resolution_hours,
+            )
+
+    @api.model
+    def _check_goal_values(self, repurchase_goal, satisfaction_goal, *counts):
+        """Goals in %, or out of 100, and counts or hours that cannot be negative."""
+        if not (0 <= repurchase_goal <= 100 and 0 <= satisfaction_goal <= 100):
+            raise ValidationError(self.env._("Repurchase rate and satisfaction goals are between 0 and 100."))
+        if counts and min(counts) < 0:
+            raise ValidationError(self.env._("Referral goals and service levels cannot be negative."))
 
     @api.depends("tier", "company_id")
     def _compute_display_name(self):

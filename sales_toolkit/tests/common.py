@@ -1,4 +1,5 @@
 from contextlib import contextmanager
+from unittest.mock import patch
 
 from odoo.tests import TransactionCase, new_test_user
 
@@ -88,6 +89,10 @@ class SalesToolkitCommon(TransactionCase):
             ]
         )
         return lead
+
+    def no_commit(self):
+        """Outside a cron run, _commit_progress commits: tests run the crons without it."""
+        return patch.object(type(self.env["ir.cron"]), "_commit_progress", lambda *a, **k: 3600.0)
 
     @contextmanager
     def assertRefused(self, exception, regex):

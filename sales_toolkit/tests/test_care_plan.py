@@ -1,5 +1,4 @@
 from datetime import date, datetime
-from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -18,7 +17,6 @@ class TestCarePlan(SalesToolkitCommon):
         cls.customer.with_user(cls.manager).write(
             {"tier_override": "vip", "tier_override_reason": "Handbook"}
         )
-        cls.no_commit = patch.object(type(cls.env["ir.cron"]), "_commit_progress", lambda *a, **k: 3600.0)
 
     def _plan(self, **vals):
         values = {"partner_id": self.customer.id, "user_id": self.salesman.id, "date_start": date(2026, 1, 1)}
@@ -63,7 +61,7 @@ class TestCarePlan(SalesToolkitCommon):
         later = self.env["sales_toolkit.care.action"].create(
             {"plan_id": plan.id, "name": "Visit", "action_type": "visit", "next_date": date(2026, 5, 1)}
         )
-        with self.no_commit, freeze_time(today):
+        with self.no_commit(), freeze_time(today):
             self.env["sales_toolkit.care.plan"]._cron_schedule_care_actions()
             self.env["sales_toolkit.care.plan"]._cron_schedule_care_actions()
         self.assertEqual(sorted(plan.activity_ids.mapped("summary")), ["Festival gift", "Industry report"])
@@ -90,7 +88,7 @@ class TestCarePlan(SalesToolkitCommon):
                 plans |= plan
             self.env.flush_all()
             self.env.invalidate_all()
-            with self.no_commit, freeze_time(date(2026, 3, 2)):
+            with self.no_commit(), freeze_time(date(2026, 3, 2)):
                 before = self.env.cr.sql_log_count
                 self.env["sales_toolkit.care.plan"]._cron_schedule_care_actions()
                 spent = self.env.cr.sql_log_count - before

@@ -1,5 +1,4 @@
 from datetime import datetime, time, timedelta
-from unittest.mock import patch
 
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
@@ -17,7 +16,6 @@ class TestCustomerTier(SalesToolkitCommon):
         super().setUpClass()
         cls.today = cls.company._toolkit_today()
         cls.product = cls.env["product.product"].create({"name": "Toolkit widget", "list_price": 1.0})
-        cls.no_commit = patch.object(type(cls.env["ir.cron"]), "_commit_progress", lambda *a, **k: 3600.0)
 
     def _customer(self, name="Tech Co."):
         return self.env["res.partner"].create({"name": name, "is_company": True})
@@ -51,7 +49,7 @@ class TestCustomerTier(SalesToolkitCommon):
         return order
 
     def _run_cron(self):
-        with self.no_commit:
+        with self.no_commit():
             self.env["res.partner"]._cron_update_customer_tiers()
 
     def test_thresholds(self):

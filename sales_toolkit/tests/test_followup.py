@@ -1,5 +1,4 @@
 from datetime import timedelta
-from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -53,12 +52,11 @@ class TestFollowup(SalesToolkitCommon):
         lead = self._lead_with_intent("high")
         self._log(lead)
         Lead = self.env["crm.lead"]
-        no_commit = patch.object(type(self.env["ir.cron"]), "_commit_progress", lambda *a, **k: 3600.0)
-        with no_commit, freeze_time(self.today + timedelta(days=7)):
+        with self.no_commit(), freeze_time(self.today + timedelta(days=7)):
             Lead._cron_refresh_followup_state()
             self.assertEqual(lead.followup_state, "due")
             self.assertIn(lead, Lead.search([("followup_state", "=", "due")]))
-        with no_commit, freeze_time(self.today + timedelta(days=8)):
+        with self.no_commit(), freeze_time(self.today + timedelta(days=8)):
             Lead._cron_refresh_followup_state()
             self.assertEqual(lead.followup_state, "overdue")
             self._log(lead, date=self.today + timedelta(days=8))
@@ -67,14 +65,13 @@ class TestFollowup(SalesToolkitCommon):
         self.assertFalse(lead.followup_state, "lost leads are not followed up")
 
     def test_state_cron_query_count_does_not_grow(self):
-        no_commit = patch.object(type(self.env["ir.cron"]), "_commit_progress", lambda *a, **k: 3600.0)
 
         def queries_for(count):
             leads = self.env["crm.lead"]
             for _i in range(count):
                 leads |= self._lead_with_intent("high")
             self.env.flush_all()
-            with no_commit, freeze_time(self.today + timedelta(days=30)):
+            with self.no_commit(), freeze_time(self.today + timedelta(days=30)):
                 self.env.invalidate_all()
                 before = self.env.cr.sql_log_count
                 self.env["crm.lead"]._cron_refresh_followup_state(batch_size=1000)
@@ -256,7 +253,7 @@ class TestFollowup(SalesToolkitCommon):
         stale = self._stale_lead()
         stale.team_id = team
         self._create_lead(name="Quiet lead", team_id=team.id)
-        with patch.object(type(self.env["ir.cron"]), "_commit_progress", lambda *a, **k: 3600.0):
+        with self.no_commit():
             self.env["crm.lead"]._cron_send_followup_digest()
         message = self.env["mail.message"].search(
             [("model", "=", "crm.team"), ("res_id", "=", team.id)], order="id desc", limit=1
