@@ -9,6 +9,11 @@ from . import (
     sales_toolkit_care_plan,
     sales_toolkit_followup,
     sales_toolkit_need,
+    sales_toolkit_strategy,
+    sales_toolkit_strategy_kpi,
+    sales_toolkit_strategy_line,
+    sales_toolkit_strategy_milestone,
+    sales_toolkit_strategy_risk,
     sales_toolkit_strength,
     sales_toolkit_tier_policy,
 )

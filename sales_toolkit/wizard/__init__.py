@@ -1,1 +1,1 @@
-from . import sales_toolkit_lead_review
+from . import sales_toolkit_lead_review, sales_toolkit_strategy_activate
