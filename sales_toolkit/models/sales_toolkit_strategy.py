@@ -73,7 +73,8 @@ class SalesToolkitStrategy(models.Model):
     # Objective and expected effect
     objective = fields.Char(
         tracking=True,
-        help="A quantified objective, e.g. “Revenue > 500,000 within 3 months”, “100 orders in the first month”.",
+        help="A quantified objective, e.g. “Revenue > 500,000 within 3 months”, "
+        "“100 orders in the first month”.",
     )
     expected_effect = fields.Text(help="e.g. 30 new customers, trial conversion ≥ 20%.")
 
@@ -295,7 +296,8 @@ class SalesToolkitStrategy(models.Model):
                 strategy.message_post(
                     body=Markup("<p>%s</p>")
                     % self.env._(
-                        "Activated although the team already runs %(count)s overlapping strategies: %(names)s.",
+                        "Activated although the team already runs %(count)s overlapping "
+                        "strategies: %(names)s.",
                         count=len(overlapping),
                         names=", ".join(overlapping.mapped("name")),
                     )
