@@ -10,5 +10,7 @@ from . import (
     sales_toolkit_followup,
     sales_toolkit_need,
     sales_toolkit_strength,
+    sales_toolkit_target,
+    sales_toolkit_target_revision,
     sales_toolkit_tier_policy,
 )

@@ -1,1 +1,1 @@
-from . import sales_toolkit_lead_review
+from . import sales_toolkit_lead_review, sales_toolkit_target_revise, sales_toolkit_target_suggest
