@@ -15,5 +15,7 @@ from . import (
     sales_toolkit_strategy_milestone,
     sales_toolkit_strategy_risk,
     sales_toolkit_strength,
+    sales_toolkit_target,
+    sales_toolkit_target_revision,
     sales_toolkit_tier_policy,
 )

@@ -18,6 +18,8 @@ LEAD_GRADING_FIELDS = (
     "toolkit_power_medium_ratio",
     "toolkit_match_review_months",
 )
+# company fields whose change alters the figures of that company's open targets
+TARGET_FIELDS = ("toolkit_target_revenue_basis", "toolkit_target_on_track_rate", "toolkit_target_at_risk_rate")
 
 
 class ResCompany(models.Model):
@@ -86,6 +88,40 @@ class ResCompany(models.Model):
         default="orders",
         required=True,
     )
+
+    # Targets (tool 1)
+    toolkit_target_revenue_basis = fields.Selection(
+        [("orders", "Confirmed sale orders"), ("invoices", "Posted invoices")],
+        string="Revenue Targets From",
+        default="orders",
+        required=True,
+    )
+    toolkit_target_on_track_rate = fields.Float(
+        string="On Track From (% of target)",
+        default=100.0,
+        help="A target whose run-rate forecast reaches this share of its value is on track.",
+    )
+    toolkit_target_at_risk_rate = fields.Float(
+        string="At Risk From (% of target)",
+        default=90.0,
+        help="A target whose forecast reaches this share of its value, but not the on-track share, "
+        "is at risk; below it, behind.",
+    )
+    toolkit_target_review_day = fields.Integer(
+        string="Monthly Review By Day",
+        default=5,
+        help="Day of the month by which the owners of confirmed targets comment on the previous month.",
+    )
+
+    @api.constrains("toolkit_target_on_track_rate", "toolkit_target_at_risk_rate", "toolkit_target_review_day")
+    def _check_toolkit_targets(self):
+        for company in self:
+            if not 0 < company.toolkit_target_at_risk_rate < company.toolkit_target_on_track_rate:
+                raise ValidationError(
+                    self.env._("The at-risk share must be positive and below the on-track share.")
+                )
+            if not 1 <= company.toolkit_target_review_day <= 28:
+                raise ValidationError(self.env._("The monthly review day must be between 1 and 28."))
 
     @api.constrains("toolkit_tier_vip_amount", "toolkit_tier_key_amount")
     def _check_toolkit_tiers(self):
@@ -159,4 +195,9 @@ class ResCompany(models.Model):
             # leads of these companies (and those without a company) are graded with the
             # new rules at once; stored computes would otherwise keep the old grades
             self.env["crm.lead"]._toolkit_regrade(self)
+        if any(field in vals for field in TARGET_FIELDS):
+            targets = self.env["sales_toolkit.target"].sudo().search(
+                [("company_id", "in", self.ids), ("state", "!=", "closed")]
+            )
+            targets._toolkit_refresh_figures()
         return res

@@ -29,3 +29,9 @@ class ResConfigSettings(models.TransientModel):
     toolkit_tier_vip_amount = fields.Monetary(related="company_id.toolkit_tier_vip_amount", readonly=False)
     toolkit_tier_key_amount = fields.Monetary(related="company_id.toolkit_tier_key_amount", readonly=False)
     toolkit_tier_basis = fields.Selection(related="company_id.toolkit_tier_basis", readonly=False)
+    toolkit_target_revenue_basis = fields.Selection(
+        related="company_id.toolkit_target_revenue_basis", readonly=False
+    )
+    toolkit_target_on_track_rate = fields.Float(related="company_id.toolkit_target_on_track_rate", readonly=False)
+    toolkit_target_at_risk_rate = fields.Float(related="company_id.toolkit_target_at_risk_rate", readonly=False)
+    toolkit_target_review_day = fields.Integer(related="company_id.toolkit_target_review_day", readonly=False)

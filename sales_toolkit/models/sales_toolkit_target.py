@@ -1,0 +1,916 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, float_compare, float_is_zero, format_amount, format_date, formatLang
+
+KPIS = [
+    ("revenue", "Revenue"),
+    ("order_count", "Order Count"),
+    ("new_customers", "New Customers"),
+    ("repurchase_rate", "Repurchase Rate (%)"),
+    ("won_leads", "Won Opportunities"),
+]
+# KPIs that add up over time and across sub-targets; the repurchase rate is a ratio
+ADDITIVE_KPIS = ("revenue", "order_count", "new_customers", "won_leads")
+CUSTOMER_TYPES = [("new", "New Customers"), ("existing", "Existing Customers"), ("key_account", "Key Accounts")]
+STATUSES = [("on_track", "On Track"), ("at_risk", "At Risk"), ("behind", "Behind")]
+PERIOD_TYPES = [("month", "Month"), ("quarter", "Quarter"), ("year", "Year"), ("custom", "Custom")]
+# what a target measures: changing one of these changes its achievement
+DEFINITION_FIELDS = (
+    "company_id",
+    "kpi",
+    "date_from",
+    "date_to",
+    "team_id",
+    "user_id",
+    "product_categ_id",
+    "customer_type",
+)
+DIMENSION_FIELDS = ("team_id", "user_id", "product_categ_id", "customer_type")
+FIGURE_FIELDS = ("achieved_value", "completion_rate", "expected_rate", "forecast_value", "status", "figures_date")
+# what a salesperson may change on a target they own
+REP_WRITABLE_FIELDS = {"remarks"}
+
+
+class SalesToolkitTarget(models.Model):
+    _name = "sales_toolkit.target"
+    _description = "Sales Target"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_from desc, parent_path, sequence, id"
+    _parent_store = True
+    _check_company_auto = True
+    # owners comment on their figures (review checkpoints) without write access
+    _mail_post_access = "read"
+
+    name = fields.Char(required=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    parent_id = fields.Many2one(
+        "sales_toolkit.target",
+        string="Parent Target",
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+        tracking=True,
+    )
+    parent_path = fields.Char(index=True)
+    child_ids = fields.One2many("sales_toolkit.target", "parent_id", string="Sub-targets")
+    child_count = fields.Integer(string="Sub-target Count", compute="_compute_child_count")
+    state = fields.Selection(
+        [("draft", "Draft"), ("confirmed", "Confirmed"), ("closed", "Closed")],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+    )
+
+    # Period: calendar days where the company is
+    period_type = fields.Selection(PERIOD_TYPES, string="Period", default="quarter", required=True)
+    date_from = fields.Date(string="From", required=True, default=lambda self: self._default_date_from())
+    date_to = fields.Date(
+        string="To",
+        required=True,
+        compute="_compute_date_to",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+
+    # Dimension: any combination on one line
+    team_id = fields.Many2one(
+        "crm.team", string="Sales Team", index="btree_not_null", check_company=True, tracking=True
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        index="btree_not_null",
+        tracking=True,
+        help="Counts only this salesperson's orders or opportunities.",
+    )
+    product_categ_id = fields.Many2one(
+        "product.category",
+        string="Product Category",
+        tracking=True,
+        help="Counts sale lines whose product is in this category or one of its children.",
+    )
+    customer_type = fields.Selection(
+        CUSTOMER_TYPES,
+        tracking=True,
+        help="New: the customer's first confirmed order falls in the period. Existing: the customer "
+        "ordered before the period. Key accounts: customers of tier VIP or key account.",
+    )
+    dimension_label = fields.Char(string="Dimension", compute="_compute_dimension_label")
+
+    # KPI and figures
+    kpi = fields.Selection(KPIS, string="KPI", default="revenue", required=True, tracking=True)
+    kpi_unit = fields.Char(string="Unit", compute="_compute_kpi_unit")
+    target_value = fields.Float(string="Target", tracking=True, aggregator="sum")
+    achieved_value = fields.Float(
+        string="Achieved",
+        readonly=True,
+        copy=False,
+        aggregator="sum",
+        help="Measured from confirmed sale orders (or posted invoices), customers and won "
+        "opportunities; refreshed every hour and whenever the target changes.",
+    )
+    completion_rate = fields.Float(string="Completion (%)", readonly=True, copy=False, aggregator="avg")
+    expected_rate = fields.Float(
+        string="Expected by Now (%)",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="Share of the period elapsed: the completion a steady pace would have reached today.",
+    )
+    forecast_value = fields.Float(
+        string="Forecast",
+        readonly=True,
+        copy=False,
+        aggregator="sum",
+        help="Run-rate projection of the achievement to the end of the period.",
+    )
+    status = fields.Selection(
+        STATUSES, readonly=True, copy=False, default="on_track", group_expand=True, index=True
+    )
+    figures_date = fields.Datetime(string="Figures As Of", readonly=True, copy=False)
+    owner_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        required=True,
+        index=True,
+        default=lambda self: self.env.user,
+        tracking=True,
+        help="The person who answers for this target (责任人), whatever its dimension.",
+    )
+    remarks = fields.Text(help="Market changes and other notes (备注).")
+    revision_ids = fields.One2many("sales_toolkit.target.revision", "target_id", string="Revisions")
+    revision_count = fields.Integer(compute="_compute_revision_count")
+    responsible_user_ids = fields.Many2many(
+        "res.users",
+        compute="_compute_responsible_user_ids",
+        search="_search_responsible_user_ids",
+        string="Accountable Users",
+        help="The owner and salesperson of this target and of every target it rolls up to.",
+    )
+    review_requested_date = fields.Date(
+        readonly=True, copy=False, help="Deadline of the last monthly review checkpoint requested."
+    )
+
+    # Decomposition check: do the sub-targets of the same KPI add up to this one?
+    decomposition_state = fields.Selection(
+        [("none", "Not Split"), ("balanced", "Adds Up"), ("short", "Short"), ("over", "Exceeds")],
+        compute="_compute_decomposition",
+    )
+    decomposition_gap = fields.Float(
+        compute="_compute_decomposition",
+        help="Sub-targets minus this target, for the split that misses most.",
+    )
+    decomposition_summary = fields.Text(compute="_compute_decomposition")
+
+    _date_check = models.Constraint("CHECK (date_to >= date_from)", "A target's period cannot end before it starts.")
+    _value_check = models.Constraint("CHECK (target_value >= 0)", "A target value cannot be negative.")
+    _company_period_idx = models.Index("(company_id, date_from, date_to)")
+
+    def _default_date_from(self):
+        today = self.env.company._toolkit_today()
+        return today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
+
+    @api.depends("period_type", "date_from")
+    def _compute_date_to(self):
+        months = {"month": 1, "quarter": 3, "year": 12}
+        for target in self:
+            if target.date_from and target.period_type in months:
+                target.date_to = target.date_from + relativedelta(months=months[target.period_type], days=-1)
+            elif not target.date_to:
+                target.date_to = target.date_from
+
+    @api.onchange("period_type", "date_from")
+    def _onchange_period_start(self):
+        # quick choices snap to the first day of the month, quarter or year
+        if not self.date_from:
+            return
+        if self.period_type == "month":
+            self.date_from = self.date_from.replace(day=1)
+        elif self.period_type == "quarter":
+            self.date_from = self.date_from.replace(month=3 * ((self.date_from.month - 1) // 3) + 1, day=1)
+        elif self.period_type == "year":
+            self.date_from = self.date_from.replace(month=1, day=1)
+
+    def _compute_child_count(self):
+        counts = dict(self._read_group([("parent_id", "in", self.ids)], ["parent_id"], ["__count"]))
+        for target in self:
+            target.child_count = counts.get(target, 0)
+
+    def _compute_revision_count(self):
+        counts = dict(
+            self.env["sales_toolkit.target.revision"]._read_group(
+                [("target_id", "in", self.ids)], ["target_id"], ["__count"]
+            )
+        )
+        for target in self:
+            target.revision_count = counts.get(target, 0)
+
+    @api.depends("owner_id", "user_id", "parent_id")
+    def _compute_responsible_user_ids(self):
+        for target in self:
+            users, node = self.env["res.users"], target
+            while node:
+                users |= node.owner_id | node.user_id
+                node = node.parent_id
+            target.responsible_user_ids = users
+
+    def _search_responsible_user_ids(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        user_ids = [user_id for user_id in value if user_id]
+        # the targets of these users, and everything below them
+        own = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(["|", ("owner_id", "in", user_ids), ("user_id", "in", user_ids)])
+        )
+        return [("id", "child_of", own.ids)] if own else [("id", "in", [])]
+
+    @api.depends("team_id", "user_id", "product_categ_id", "customer_type")
+    def _compute_dimension_label(self):
+        types = dict(self._fields["customer_type"]._description_selection(self.env))
+        for target in self:
+            parts = [
+                target.team_id.name,
+                target.user_id.name,
+                target.product_categ_id.display_name,
+                types.get(target.customer_type),
+            ]
+            target.dimension_label = " / ".join(part for part in parts if part) or self.env._("Whole company")
+
+    @api.depends("kpi", "company_id")
+    def _compute_kpi_unit(self):
+        units = {
+            "order_count": self.env._("orders"),
+            "new_customers": self.env._("customers"),
+            "repurchase_rate": "%",
+            "won_leads": self.env._("opportunities"),
+        }
+        for target in self:
+            target.kpi_unit = units.get(target.kpi) or target.currency_id.name or ""
+
+    @api.depends(
+        "target_value",
+        "kpi",
+        "child_ids.target_value",
+        "child_ids.kpi",
+        "child_ids.active",
+        *(f"child_ids.{name}" for name in DIMENSION_FIELDS),
+        "child_ids.date_from",
+        "child_ids.date_to",
+    )
+    def _compute_decomposition(self):
+        for target in self:
+            splits = target._decomposition_splits()
+            if not splits:
+                target.decomposition_state = "none"
+                target.decomposition_gap = 0.0
+                target.decomposition_summary = False
+                continue
+            lines, worst = [], 0.0
+            for label, total in splits:
+                gap = total - target.target_value
+                if abs(gap) > abs(worst):
+                    worst = gap
+                lines.append(target._decomposition_line(label, total, gap))
+            target.decomposition_gap = worst
+            target.decomposition_summary = "\n".join(lines)
+            if target._is_zero(worst):
+                target.decomposition_state = "balanced"
+            else:
+                target.decomposition_state = "over" if worst > 0 else "short"
+
+    def _decomposition_splits(self):
+        """[(label, sum of the sub-targets)] per way of splitting this target.
+
+        Sub-targets that measure this target's KPI are grouped by what they add to it
+        (e.g. a sales team, a product category, a shorter period): regions and product
+        lines are two splits of one company target and each must add up on its own.
+        """
+        self.ensure_one()
+        if self.kpi not in ADDITIVE_KPIS:
+            return []
+        labels = {name: self._fields[name].get_description(self.env)["string"] for name in DIMENSION_FIELDS}
+        totals = defaultdict(float)
+        for child in self.child_ids.filtered(lambda child: child.active and child.kpi == self.kpi):
+            key = tuple(name for name in DIMENSION_FIELDS if child[name] != self[name])
+            if (child.date_from, child.date_to) != (self.date_from, self.date_to):
+                key += ("period",)
+            totals[key] += child.target_value
+        period_label = self.env._("Period")
+        return [
+            (" + ".join(labels.get(name, period_label) for name in key) or self.env._("Same dimension"), total)
+            for key, total in sorted(totals.items())
+        ]
+
+    def _decomposition_line(self, label, total, gap):
+        if self._is_zero(gap):
+            return self.env._("By %(split)s: %(total)s, adds up", split=label, total=self._format_value(total))
+        return self.env._(
+            "By %(split)s: %(total)s, %(direction)s by %(gap)s",
+            split=label,
+            total=self._format_value(total),
+            direction=self.env._("over") if gap > 0 else self.env._("short"),
+            gap=self._format_value(abs(gap)),
+        )
+
+    def _is_zero(self, value):
+        return float_is_zero(value, precision_digits=2)
+
+    def _format_value(self, value):
+        self.ensure_one()
+        if self.kpi == "revenue":
+            return format_amount(self.env, value, self.currency_id)
+        if self.kpi == "repurchase_rate":
+            return formatLang(self.env, value, digits=1) + " %"
+        return formatLang(self.env, value, digits=0)
+
+    @api.constrains("parent_id")
+    def _check_parent_recursion(self):
+        if self._has_cycle():
+            raise ValidationError(self.env._("A target cannot be its own parent or sub-target."))
+
+    @api.constrains("kpi", "product_categ_id", "target_value")
+    def _check_kpi_dimension(self):
+        for target in self:
+            if target.kpi == "won_leads" and target.product_categ_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(target)s: opportunities have no product category; count won opportunities "
+                        "by sales team, salesperson or customer type.",
+                        target=target.name,
+                    )
+                )
+            if target.kpi == "repurchase_rate" and target.target_value > 100:
+                raise ValidationError(
+                    self.env._("%(target)s: a repurchase rate target cannot exceed 100%%.", target=target.name)
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_values(vals)
+            if self._figures_in(vals):
+                raise UserError(self._figures_message())
+        targets = super().create(vals_list)
+        targets._toolkit_refresh_figures()
+        return targets
+
+    def write(self, vals):
+        self._check_values(vals)
+        if self._figures_in(vals) and not self.env.context.get("toolkit_refresh"):
+            raise UserError(self._figures_message())
+        self._check_rep_write(vals)
+        if "target_value" in vals:
+            self._check_revision(vals["target_value"])
+        if set(vals) & {*DEFINITION_FIELDS, "target_value", "parent_id"} and self.filtered(
+            lambda target: target.state == "closed"
+        ):
+            raise UserError(self.env._("A closed target is frozen: reopen it before changing it."))
+        revisions = self._revision_values(vals)
+        res = super().write(vals)
+        if revisions:
+            self.env["sales_toolkit.target.revision"].sudo().create(revisions)
+            self._message_log_batch(
+                {
+                    revision["target_id"]: self.env._(
+                        "Target revised from %(old)s to %(new)s. Reason: %(reason)s",
+                        old=self.browse(revision["target_id"])._format_value(revision["old_value"]),
+                        new=self.browse(revision["target_id"])._format_value(revision["new_value"]),
+                        reason=revision["reason"],
+                    )
+                    for revision in revisions
+                }
+            )
+        if set(vals) & {*DEFINITION_FIELDS, "target_value"}:
+            self._toolkit_refresh_figures()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_tracked(self):
+        if any(target.state != "draft" for target in self):
+            raise UserError(
+                self.env._("Only draft targets can be deleted; close or archive a confirmed target instead.")
+            )
+        if self.child_ids - self:
+            raise UserError(self.env._("Delete or move the sub-targets of a target before deleting it."))
+
+    @api.model
+    def _figures_in(self, vals):
+        return bool(set(vals) & set(FIGURE_FIELDS))
+
+    def _figures_message(self):
+        return self.env._(
+            "Achievement, completion, forecast and status are measured from the sales records; "
+            "they cannot be typed in."
+        )
+
+    @api.model
+    def _check_values(self, vals):
+        # the SQL CHECKs run after the insert: refuse bad input with a clear message first
+        if vals.get("target_value", 0) < 0:
+            raise ValidationError(self.env._("A target value cannot be negative."))
+        if vals.get("date_from") and vals.get("date_to"):
+            if fields.Date.to_date(vals["date_to"]) < fields.Date.to_date(vals["date_from"]):
+                raise ValidationError(self.env._("A target's period cannot end before it starts."))
+
+    def _check_rep_write(self, vals):
+        if self.env.su or self.env.user.has_group("sales_team.group_sale_manager"):
+            return
+        if set(vals) - REP_WRITABLE_FIELDS - set(FIGURE_FIELDS) - {"review_requested_date"}:
+            raise AccessError(
+                self.env._("Only sales managers set and revise targets; you can add remarks to your own targets.")
+            )
+
+    def _check_revision(self, new_value):
+        reason = (self.env.context.get("toolkit_revision_reason") or "").strip()
+        changed = self.filtered(
+            lambda target: target.state == "confirmed" and float_compare(target.target_value, new_value, 2)
+        )
+        if changed and not reason:
+            raise UserError(
+                self.env._(
+                    "%(target)s is confirmed: revise its value with a reason (Revise button), "
+                    "so that the adjustment stays on record.",
+                    target=changed[0].name,
+                )
+            )
+
+    def _revision_values(self, vals):
+        if "target_value" not in vals:
+            return []
+        reason = (self.env.context.get("toolkit_revision_reason") or "").strip()
+        return [
+            {
+                "target_id": target.id,
+                "old_value": target.target_value,
+                "new_value": vals["target_value"],
+                "reason": reason,
+                "user_id": self.env.uid,
+            }
+            for target in self
+            if target.state == "confirmed" and float_compare(target.target_value, vals["target_value"], 2)
+        ]
+
+    # ------------------------------------------------------------------ actions
+
+    def action_confirm(self):
+        for target in self:
+            if target.state != "draft":
+                raise UserError(self.env._("%(target)s is not a draft.", target=target.name))
+            if float_is_zero(target.target_value, precision_digits=2):
+                raise UserError(
+                    self.env._("%(target)s: set the target value before confirming it.", target=target.name)
+                )
+        self.write({"state": "confirmed"})
+        return True
+
+    def action_close(self):
+        if self.filtered(lambda target: target.state != "confirmed"):
+            raise UserError(self.env._("Only confirmed targets can be closed."))
+        # the achievement is measured one last time, then frozen
+        self._toolkit_refresh_figures()
+        self.write({"state": "closed"})
+        return True
+
+    def action_reopen(self):
+        if self.filtered(lambda target: target.state != "closed"):
+            raise UserError(self.env._("Only closed targets can be reopened."))
+        self.write({"state": "confirmed"})
+        self._message_log_batch(
+            {target.id: self.env._("Target reopened: its achievement is measured again.") for target in self}
+        )
+        self._toolkit_refresh_figures()
+        return True
+
+    def action_reset_draft(self):
+        if self.filtered(lambda target: target.state != "confirmed"):
+            raise UserError(self.env._("Only confirmed targets can go back to draft."))
+        self.write({"state": "draft"})
+        return True
+
+    def action_refresh_figures(self):
+        self._toolkit_refresh_figures()
+        return True
+
+    def action_revise(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Revise Target"),
+            "res_model": "sales_toolkit.target.revise",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_target_id": self.id},
+        }
+
+    def action_suggest(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Suggest from History"),
+            "res_model": "sales_toolkit.target.suggest",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_target_id": self.id},
+        }
+
+    def action_open_children(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_toolkit.sales_toolkit_target_action")
+        action.update(
+            name=self.name,
+            domain=[("parent_id", "=", self.id)],
+            context={"default_parent_id": self.id, "default_kpi": self.kpi, "default_company_id": self.company_id.id},
+        )
+        return action
+
+    def action_open_revisions(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Revisions"),
+            "res_model": "sales_toolkit.target.revision",
+            "view_mode": "list",
+            "domain": [("target_id", "=", self.id)],
+        }
+
+    def _toolkit_revise(self, new_value, reason):
+        """The handbook's dynamic adjustment: a new value, kept on record with its reason."""
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason for revising the target."))
+        return self.with_context(toolkit_revision_reason=reason).write({"target_value": new_value})
+
+    # ------------------------------------------------------------------ figures
+
+    def _toolkit_refresh_figures(self):
+        """Measure the targets that are not closed and store their figures.
+
+        A fixed number of grouped queries whatever the number of targets; closed
+        targets keep the figures they had when they were closed.
+        """
+        targets = self.filtered(lambda target: target.id and target.state != "closed")
+        if not targets:
+            return
+        achieved = self._toolkit_measure([target._measure_spec() for target in targets])
+        now = fields.Datetime.now()
+        writer = targets.sudo().with_context(toolkit_refresh=True, tracking_disable=True)
+        todays = {company: company._toolkit_today() for company in targets.company_id}
+        for target in writer:
+            figures = target._pace_figures(achieved.get(target.id, 0.0), todays[target.company_id])
+            figures["figures_date"] = now
+            target.write(figures)
+
+    def _measure_spec(self):
+        self.ensure_one()
+        return {
+            "key": self.id,
+            "company_id": self.company_id.id,
+            "kpi": self.kpi,
+            "team_id": self.team_id.id,
+            "user_id": self.user_id.id,
+            "categ_id": self.product_categ_id.id,
+            "customer_type": self.customer_type or None,
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+        }
+
+    def _pace_figures(self, achieved, today):
+        """Completion, pace, run-rate forecast and status of one target on ``today``."""
+        self.ensure_one()
+        days = (self.date_to - self.date_from).days + 1
+        elapsed = min(max((today - self.date_from).days + 1, 0), days)
+        if self.kpi in ADDITIVE_KPIS:
+            forecast = achieved * days / elapsed if elapsed else 0.0
+        else:
+            forecast = achieved if elapsed else 0.0
+        completion = 100.0 * achieved / self.target_value if self.target_value else 0.0
+        company = self.company_id
+        if not elapsed or not self.target_value:
+            status = "on_track"
+        else:
+            projected = 100.0 * forecast / self.target_value
+            if projected >= company.toolkit_target_on_track_rate:
+                status = "on_track"
+            elif projected >= company.toolkit_target_at_risk_rate:
+                status = "at_risk"
+            else:
+                status = "behind"
+        return {
+            "achieved_value": achieved,
+            "completion_rate": completion,
+            "expected_rate": 100.0 * elapsed / days,
+            "forecast_value": forecast,
+            "status": status,
+        }
+
+    @api.model
+    def _toolkit_measure(self, specs):
+        """{key: measured value} for specs of targets, real or hypothetical.
+
+        A spec is a dict: key, company_id, kpi, team_id, user_id, categ_id,
+        customer_type, date_from, date_to. One query per KPI family (sale orders,
+        posted invoices, won opportunities), whatever the number of specs.
+        """
+        if not specs:
+            return {}
+        companies = self.env["res.company"].browse({spec["company_id"] for spec in specs})
+        invoiced = set(companies.filtered(lambda company: company.toolkit_target_revenue_basis == "invoices").ids)
+        families = defaultdict(list)
+        for spec in specs:
+            if spec["kpi"] == "won_leads":
+                families["leads"].append(spec)
+            elif spec["kpi"] == "revenue" and spec["company_id"] in invoiced:
+                families["invoices"].append(spec)
+            else:
+                families["orders"].append(spec)
+        self._flush_measured_models()
+        result = {}
+        for family, family_specs in families.items():
+            query = getattr(self, f"_measure_{family}_query")(self._spec_bounds_sql(family_specs))
+            self.env.cr.execute(query)
+            result.update((key, value or 0.0) for key, value in self.env.cr.fetchall())
+        return result
+
+    def _flush_measured_models(self):
+        self.env["res.partner"].flush_model(["commercial_partner_id", "customer_tier", "tz"])
+        self.env["sale.order"].flush_model(
+            ["state", "company_id", "date_order", "partner_id", "team_id", "user_id", "currency_rate"]
+        )
+        self.env["sale.order.line"].flush_model(
+            ["order_id", "price_subtotal", "display_type", "is_downpayment", "product_id"]
+        )
+        self.env["product.product"].flush_model(["product_tmpl_id"])
+        self.env["product.template"].flush_model(["categ_id"])
+        self.env["product.category"].flush_model(["parent_path"])
+        self.env["account.move"].flush_model(
+            ["state", "move_type", "invoice_date", "team_id", "invoice_user_id", "commercial_partner_id"]
+        )
+        self.env["account.move.line"].flush_model(["move_id", "display_type", "balance", "product_id"])
+        self.env["crm.lead"].flush_model(["won_status", "date_closed", "company_id", "team_id", "user_id"])
+
+    @api.model
+    def _spec_bounds_sql(self, specs):
+        """CTEs ``bounds`` (each spec with its UTC limits and category path) and
+        ``firsts`` (each customer's first confirmed order per company)."""
+        rows = SQL(", ").join(
+            SQL(
+                "(%s::int, %s::int, %s::varchar, %s::int, %s::int, %s::int, %s::varchar, %s::date, %s::date)",
+                spec["key"],
+                spec["company_id"],
+                spec["kpi"],
+                spec["team_id"] or None,
+                spec["user_id"] or None,
+                spec["categ_id"] or None,
+                spec["customer_type"] or None,
+                spec["date_from"],
+                spec["date_to"],
+            )
+            for spec in specs
+        )
+        # local midnight of a day in the company's timezone, as a UTC timestamp
+        return SQL(
+            """spec(key, company_id, kpi, team_id, user_id, categ_id, customer_type, date_from, date_to)
+                   AS (VALUES %(rows)s),
+               zoned AS (
+                   SELECT spec.*, COALESCE(cp.tz, 'UTC') AS tz, cat.parent_path AS categ_path,
+                          CASE WHEN spec.kpi = 'repurchase_rate'
+                               THEN spec.date_from - (spec.date_to - spec.date_from + 1)
+                               ELSE spec.date_from END AS scan_from
+                     FROM spec
+                     JOIN res_company c ON c.id = spec.company_id
+                     JOIN res_partner cp ON cp.id = c.partner_id
+                LEFT JOIN product_category cat ON cat.id = spec.categ_id
+               ),
+               bounds AS (
+                   SELECT zoned.*,
+                          timezone('UTC', timezone(tz, scan_from::timestamp)) AS utc_scan,
+                          timezone('UTC', timezone(tz, date_from::timestamp)) AS utc_from,
+                          timezone('UTC', timezone(tz, (date_to + 1)::timestamp)) AS utc_to
+                     FROM zoned
+               ),
+               firsts AS (
+                   SELECT o.company_id, p.commercial_partner_id AS customer, MIN(o.date_order) AS first_at
+                     FROM sale_order o JOIN res_partner p ON p.id = o.partner_id
+                    WHERE o.state = 'sale' AND o.company_id IN (SELECT company_id FROM spec)
+                 GROUP BY o.company_id, p.commercial_partner_id
+               )""",
+            rows=rows,
+        )
+
+    @api.model
+    def _customer_type_sql(self, customer, first_at):
+        """The customer-type condition on a commercial partner alias and its first order."""
+        return SQL(
+            """(b.customer_type IS NULL
+                OR (b.customer_type = 'key_account'
+                    AND COALESCE(%(customer)s.customer_tier ->> b.company_id::text, 'regular') IN ('vip', 'key'))
+                OR (b.customer_type = 'new' AND %(first)s >= b.utc_from AND %(first)s < b.utc_to)
+                OR (b.customer_type = 'existing' AND %(first)s < b.utc_from))""",
+            customer=SQL.identifier(customer),
+            first=first_at,
+        )
+
+    @api.model
+    def _measure_orders_query(self, bounds):
+        """Revenue, order count, new customers and repurchase rate from confirmed sale lines.
+
+        Repurchase rate: the module's one definition (see res.partner._toolkit_repurchase_rate),
+        of the customers who ordered in the previous period of the same length, the share
+        who ordered again in this one.
+        """
+        return SQL(
+            """WITH %(bounds)s,
+               lines AS (
+                   SELECT b.key, b.kpi, o.id AS order_id, p.commercial_partner_id AS customer,
+                          o.date_order >= b.utc_from AS in_period,
+                          f.first_at >= b.utc_from AS first_in_period,
+                          l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1) AS amount
+                     FROM bounds b
+                     JOIN sale_order o ON o.company_id = b.company_id AND o.state = 'sale'
+                                      AND o.date_order >= b.utc_scan AND o.date_order < b.utc_to
+                                      AND (b.team_id IS NULL OR o.team_id = b.team_id)
+                                      AND (b.user_id IS NULL OR o.user_id = b.user_id)
+                     JOIN sale_order_line l ON l.order_id = o.id AND l.display_type IS NULL
+                                           AND l.is_downpayment IS NOT TRUE
+                     JOIN res_partner p ON p.id = o.partner_id
+                     JOIN res_partner cust ON cust.id = p.commercial_partner_id
+                     JOIN firsts f ON f.company_id = o.company_id AND f.customer = p.commercial_partner_id
+                LEFT JOIN product_product pp ON pp.id = l.product_id
+                LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                LEFT JOIN product_category pc ON pc.id = pt.categ_id
+                    WHERE (b.categ_path IS NULL OR pc.parent_path LIKE b.categ_path || '%%')
+                      AND %(customer_type)s
+               ),
+               repeaters AS (
+                   SELECT key, customer, bool_or(NOT in_period) AS before, bool_or(in_period) AS again
+                     FROM lines WHERE kpi = 'repurchase_rate' GROUP BY key, customer
+               )
+               SELECT key, CASE MIN(kpi)
+                   WHEN 'revenue' THEN SUM(amount) FILTER (WHERE in_period)
+                   WHEN 'order_count' THEN COUNT(DISTINCT order_id) FILTER (WHERE in_period)
+                   ELSE COUNT(DISTINCT customer) FILTER (WHERE in_period AND first_in_period) END
+                 FROM lines WHERE kpi != 'repurchase_rate' GROUP BY key
+               UNION ALL
+               SELECT key, 100.0 * COUNT(*) FILTER (WHERE before AND again)
+                           / NULLIF(COUNT(*) FILTER (WHERE before), 0)
+                 FROM repeaters GROUP BY key""",
+            bounds=bounds,
+            customer_type=self._customer_type_sql("cust", SQL("f.first_at")),
+        )
+
+    @api.model
+    def _measure_invoices_query(self, bounds):
+        """Revenue from posted customer invoices and credit notes, untaxed, company currency."""
+        return SQL(
+            """WITH %(bounds)s
+               SELECT b.key, SUM(-aml.balance)
+                 FROM bounds b
+                 JOIN account_move m ON m.company_id = b.company_id AND m.state = 'posted'
+                                    AND m.move_type IN ('out_invoice', 'out_refund')
+                                    AND m.invoice_date BETWEEN b.date_from AND b.date_to
+                                    AND (b.team_id IS NULL OR m.team_id = b.team_id)
+                                    AND (b.user_id IS NULL OR m.invoice_user_id = b.user_id)
+                 JOIN account_move_line aml ON aml.move_id = m.id AND aml.display_type = 'product'
+                 JOIN res_partner cust ON cust.id = m.commercial_partner_id
+            LEFT JOIN firsts f ON f.company_id = m.company_id AND f.customer = m.commercial_partner_id
+            LEFT JOIN product_product pp ON pp.id = aml.product_id
+            LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+            LEFT JOIN product_category pc ON pc.id = pt.categ_id
+                WHERE (b.categ_path IS NULL OR pc.parent_path LIKE b.categ_path || '%%')
+                  AND %(customer_type)s
+             GROUP BY b.key""",
+            bounds=bounds,
+            customer_type=self._customer_type_sql("cust", SQL("f.first_at")),
+        )
+
+    @api.model
+    def _measure_leads_query(self, bounds):
+        """Opportunities won (closed) in the period."""
+        return SQL(
+            """WITH %(bounds)s
+               SELECT b.key, COUNT(l.id)
+                 FROM bounds b
+                 JOIN crm_lead l ON l.company_id = b.company_id AND l.won_status = 'won'
+                                AND l.date_closed >= b.utc_from AND l.date_closed < b.utc_to
+                                AND (b.team_id IS NULL OR l.team_id = b.team_id)
+                                AND (b.user_id IS NULL OR l.user_id = b.user_id)
+            LEFT JOIN res_partner p ON p.id = l.partner_id
+            LEFT JOIN res_partner cust ON cust.id = p.commercial_partner_id
+            LEFT JOIN firsts f ON f.company_id = l.company_id AND f.customer = p.commercial_partner_id
+                WHERE %(customer_type)s
+             GROUP BY b.key""",
+            bounds=bounds,
+            customer_type=self._customer_type_sql("cust", SQL("f.first_at")),
+        )
+
+    @api.model
+    def _toolkit_history(self, spec, years=2):
+        """The same period of each of the last ``years`` years: [(date_from, date_to, value)]."""
+        shifted = [
+            dict(
+                spec,
+                key=offset,
+                date_from=spec["date_from"] - relativedelta(years=offset),
+                date_to=spec["date_to"] - relativedelta(years=offset),
+            )
+            for offset in range(1, years + 1)
+        ]
+        values = self._toolkit_measure(shifted)
+        return [(s["date_from"], s["date_to"], values.get(s["key"], 0.0)) for s in shifted]
+
+    # ------------------------------------------------------------------ crons
+
+    @api.model
+    def _cron_refresh_figures(self, batch_size=500):
+        """Hourly: measure every open target again, in batches that commit their progress.
+
+        Targets measured in the last half hour are skipped, so that a run killed halfway
+        resumes where it stopped.
+        """
+        recent = fields.Datetime.now() - timedelta(minutes=30)
+        targets = self.search(
+            [
+                ("state", "in", ("draft", "confirmed")),
+                "|",
+                ("figures_date", "=", False),
+                ("figures_date", "<", recent),
+            ],
+            order="id",
+        )
+        cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=len(targets))
+        for start in range(0, len(targets), batch_size):
+            batch = targets[start : start + batch_size]
+            batch._toolkit_refresh_figures()
+            if not cron._commit_progress(len(batch)):
+                return
+
+    @api.model
+    def _cron_schedule_reviews(self, batch_size=500):
+        """Monthly checkpoint: the owner of each confirmed target comments on last month.
+
+        From the first of the month until the review day (the 5th by default), owners of
+        confirmed targets whose period overlaps the previous month get one activity due
+        on the review day. Running the job again creates no duplicate.
+        """
+        activity_type = self.env.ref("sales_toolkit.mail_activity_type_target_review")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        cron = self.env["ir.cron"]
+        for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
+            today = company._toolkit_today()
+            first_of_month = today.replace(day=1)
+            deadline = first_of_month + timedelta(days=company.toolkit_target_review_day - 1)
+            if today > deadline:
+                continue
+            previous_start = first_of_month - relativedelta(months=1)
+            targets = self.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "confirmed"),
+                    ("date_from", "<", first_of_month),
+                    ("date_to", ">=", previous_start),
+                    "|",
+                    ("review_requested_date", "=", False),
+                    ("review_requested_date", "!=", deadline),
+                ],
+                order="id",
+            )
+            for start in range(0, len(targets), batch_size):
+                batch = targets[start : start + batch_size]
+                self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+                    [
+                        {
+                            "res_model_id": model_id,
+                            "res_id": target.id,
+                            "activity_type_id": activity_type.id,
+                            "summary": target._review_summary(previous_start),
+                            "date_deadline": deadline,
+                            "user_id": target.owner_id.id,
+                        }
+                        for target in batch
+                    ]
+                )
+                batch.sudo().write({"review_requested_date": deadline})
+                if not cron._commit_progress(len(batch)):
+                    return
+
+    def _review_summary(self, month_start):
+        """The checkpoint's summary, in the owner's language."""
+        env = self.with_context(lang=self.owner_id.lang or self.env.lang).env
+        return env._(
+            "Comment on the figures of %(month)s",
+            month=format_date(env, month_start, date_format="MMMM y"),
+        )

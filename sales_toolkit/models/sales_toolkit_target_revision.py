@@ -1,0 +1,18 @@
+from odoo import fields, models
+
+
+class SalesToolkitTargetRevision(models.Model):
+    _name = "sales_toolkit.target.revision"
+    _description = "Sales Target Revision"
+    _order = "date desc, id desc"
+
+    target_id = fields.Many2one("sales_toolkit.target", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="target_id.company_id", store=True)
+    kpi = fields.Selection(related="target_id.kpi")
+    old_value = fields.Float(string="Old Value", required=True, readonly=True)
+    new_value = fields.Float(string="New Value", required=True, readonly=True)
+    reason = fields.Text(required=True, readonly=True)
+    date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
+    user_id = fields.Many2one(
+        "res.users", string="Revised By", required=True, readonly=True, default=lambda self: self.env.user
+    )
