@@ -76,6 +76,21 @@ class SalesToolkitStrategy(models.Model):
         help="A quantified objective, e.g. “Revenue > 500,000 within 3 months”, "
         "“100 orders in the first month”.",
     )
+    target_ids = fields.Many2many(
+        "sales_toolkit.target",
+        "sales_toolkit_strategy_target_rel",
+        "strategy_id",
+        "target_id",
+        string="Targets",
+        check_company=True,
+        help="The sales targets this strategy serves: their completion shows on the plan.",
+    )
+    target_completion = fields.Float(
+        string="Target Completion (%)",
+        compute="_compute_target_completion",
+        compute_sudo=True,
+        help="Average completion of the linked targets.",
+    )
     expected_effect = fields.Text(help="e.g. 30 new customers, trial conversion ≥ 20%.")
 
     # Core strategy (4P)
@@ -129,6 +144,12 @@ class SalesToolkitStrategy(models.Model):
     )
     _budget_check = models.Constraint("CHECK (budget >= 0)", "The budget cannot be negative.")
     _team_period_idx = models.Index("(team_id, date_from, date_to) WHERE state = 'active'")
+
+    @api.depends("target_ids.completion_rate")
+    def _compute_target_completion(self):
+        for strategy in self:
+            rates = strategy.target_ids.mapped("completion_rate")
+            strategy.target_completion = sum(rates) / len(rates) if rates else 0.0
 
     @api.depends("milestone_ids.state", "milestone_ids.is_overdue")
     def _compute_milestone_stats(self):
@@ -327,6 +348,6 @@ class SalesToolkitStrategy(models.Model):
         return action
 
     def _report_targets(self):
-        """The targets printed on the plan."""
+        """The targets printed on the plan, also those the reader cannot open: they belong to the plan."""
         self.ensure_one()
-        return []
+        return self.sudo().target_ids

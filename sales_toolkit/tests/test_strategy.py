@@ -373,3 +373,58 @@ class TestStrategy(SalesToolkitCommon):
             .formatted_read_group([("id", "=", self._strategy().id)], ["state"], ["__count"])
         )
         self.assertEqual([group["state"] for group in groups], ["draft", "active", "done", "cancelled"])
+
+    # ------------------------------------------------------------------
+    # Targets
+    # ------------------------------------------------------------------
+
+    def _target(self, name, completion, **vals):
+        values = {
+            "name": name,
+            "company_id": self.company.id,
+            "team_id": self.team.id,
+            "owner_id": self.leader.id,
+            "kpi": "revenue",
+            "target_value": 500000,
+            "date_from": date(2024, 3, 1),
+            "date_to": date(2024, 5, 31),
+        }
+        values.update(vals)
+        target = self.env["sales_toolkit.target"].create(values)
+        # figures are measured from the sales records; stand in for the measurement
+        target.sudo().with_context(toolkit_refresh=True).write(
+            {"achieved_value": completion * values["target_value"] / 100, "completion_rate": completion}
+        )
+        return target
+
+    def test_target_completion_on_the_plan(self):
+        revenue = self._target("East China revenue", 95)
+        orders = self._target("East China new customers", 80, kpi="new_customers", target_value=15)
+        strategy = self._strategy(target_ids=[Command.set((revenue | orders).ids)])
+        self.assertAlmostEqual(strategy.target_completion, 87.5)
+        form = strategy.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="completion_rate" widget="progressbar"', form)
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("sales_toolkit.report_strategy", strategy.ids)[0]
+            .decode()
+        )
+        self.assertIn("East China revenue", html)
+        self.assertIn("95</span> %", html)
+        self.assertIn("80</span> %", html)
+        # a rep of the team reads the plan and the completion, even of targets that are not theirs
+        as_rep = strategy.with_user(self.salesman)
+        self.assertAlmostEqual(as_rep.target_completion, 87.5)
+        self.assertIn(
+            "East China revenue",
+            self.env["ir.actions.report"]
+            .with_user(self.salesman)
+            ._render_qweb_html("sales_toolkit.report_strategy", strategy.ids)[0]
+            .decode(),
+        )
+        # targets of another company cannot be linked
+        target_b = self.env["sales_toolkit.target"].create(
+            {"name": "B revenue", "company_id": self.company_b.id, "kpi": "revenue", "target_value": 1}
+        )
+        with self.assertRefused(UserError, "(?i)compan"):
+            strategy.target_ids = [Command.link(target_b.id)]
