@@ -44,6 +44,7 @@
     ],
     "demo": [
         "demo/sales_toolkit_demo.xml",
+        "demo/sales_toolkit_strategy_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
