@@ -1,6 +1,7 @@
 from . import (
     crm_lead,
     crm_team,
+    mail_activity,
     res_company,
     res_config_settings,
     res_partner,

@@ -168,10 +168,13 @@ class SalesToolkitStrategy(models.Model):
 
     @api.depends("team_id", "date_from", "date_to")
     def _compute_focus_conflict_ids(self):
-        active = self.search(self._overlap_domain(self.filtered("team_id")))
+        planned = self.filtered(lambda s: s.team_id and s.date_from and s.date_to)
+        active = self.search(self._overlap_domain(planned))
         for strategy in self:
-            strategy.focus_conflict_ids = active.filtered(
-                lambda other, s=strategy: other._overlaps(s) and other != s
+            strategy.focus_conflict_ids = (
+                active.filtered(lambda other, s=strategy: other != s._origin and other._overlaps(s))
+                if strategy in planned
+                else False
             )
 
     @api.model
@@ -189,7 +192,7 @@ class SalesToolkitStrategy(models.Model):
     def _overlaps(self, other):
         self.ensure_one()
         return (
-            self.team_id == other.team_id
+            self.team_id._origin == other.team_id._origin
             and self.date_from <= other.date_to
             and self.date_to >= other.date_from
         )

@@ -189,6 +189,21 @@ class TestStrategy(SalesToolkitCommon):
         self.assertFalse(ads.activity_id.exists())
         self.assertFalse(strategy.activity_ids)
 
+    def test_milestone_done_from_its_activity(self):
+        strategy = self._strategy()
+        strategy.action_activate()
+        sign, ads = strategy.milestone_ids.sorted("date")
+        # the owner marks the to-do done from the chatter or the activity menu
+        sign.activity_id.with_user(self.salesman_2).action_feedback(feedback="Signed")
+        self.assertEqual(sign.state, "done")
+        # another rep cannot close the owner's to-do; a sales manager can, for them
+        ads.user_id = self.salesman
+        with self.assertRaises(AccessError):
+            ads.activity_id.with_user(self.salesman_2).action_feedback()
+        self.assertEqual(ads.state, "todo")
+        ads.activity_id.with_user(self.manager).action_feedback()
+        self.assertEqual(ads.state, "done")
+
     def test_milestone_overdue(self):
         strategy = self._strategy()
         sign, ads = strategy.milestone_ids.sorted("date")
