@@ -211,9 +211,18 @@ class SalesToolkitStrategy(models.Model):
     def write(self, vals):
         activating = vals.get("state") == "active"
         moving = bool({"team_id", "date_from", "date_to"} & vals.keys())
+        # overlaps an active strategy already had (confirmed then): only new ones are checked
+        known = {}
+        if moving and not activating:
+            known = self.filtered(lambda s: s.state == "active")._focus_excess()
         res = super().write(vals)
-        if activating or moving:
-            self.filtered(lambda s: s.state == "active")._check_focus()
+        if activating:
+            self._check_focus(self.env._("Use the Activate button and confirm to go ahead anyway."))
+        elif moving:
+            self.filtered(lambda s: s.state == "active")._check_focus(
+                self.env._("Choose another period or team, or end one of the other strategies first."),
+                known=known,
+            )
         if "state" in vals:
             self.milestone_ids._sync_activity()
         return res
@@ -263,16 +272,17 @@ class SalesToolkitStrategy(models.Model):
         )
         return "\n".join(lines)
 
-    def _check_focus(self):
+    def _check_focus(self, advice, known=None):
         if self.env.context.get("sales_toolkit_focus_confirmed"):
             return
-        excess = self._focus_excess()
+        known = known or {}
+        excess = {
+            strategy: overlapping
+            for strategy, overlapping in self._focus_excess().items()
+            if overlapping - known.get(strategy, self.browse())
+        }
         if excess:
-            raise UserError(
-                self._focus_message(excess)
-                + "\n"
-                + self.env._("Use the Activate button and confirm to go ahead anyway.")
-            )
+            raise UserError(self._focus_message(excess) + "\n" + advice)
 
     # ------------------------------------------------------------------
     # Actions

@@ -90,6 +90,8 @@ class TestStrategy(SalesToolkitCommon):
             third.write({"state": "active"})
         wizard.action_confirm()
         self.assertEqual(third.state, "active")
+        # once confirmed, the plan can still be edited without asking again
+        third.date_to = date(2024, 9, 30)
         self.assertIn(
             "overlapping", third.message_ids[:2].mapped("body")[-1] + third.message_ids[:2].mapped("body")[0]
         )
@@ -104,7 +106,7 @@ class TestStrategy(SalesToolkitCommon):
         self.assertIs(later.action_activate(), True)
         self.assertEqual(later.state, "active")
         # moving an active strategy into a crowded period is refused too
-        with self.assertRefused(UserError, "1-2 core strategies"):
+        with self.assertRefused(UserError, "1-2 core strategies.*\n.*another period"):
             later.date_from = date(2024, 5, 1)
         cancelled = self._strategy(name="Cancelled")
         cancelled.action_cancel()
