@@ -370,7 +370,7 @@ class SalesToolkitTarget(models.Model):
 
     def write(self, vals):
         self._check_values(vals)
-        if self._figures_in(vals) and not self.env.context.get("toolkit_refresh"):
+        if self._figures_in(vals):
             raise UserError(self._figures_message())
         self._check_rep_write(vals)
         if "target_value" in vals:
@@ -565,13 +565,36 @@ class SalesToolkitTarget(models.Model):
         if not targets:
             return
         achieved = self._toolkit_measure([target._measure_spec() for target in targets])
-        now = fields.Datetime.now()
-        writer = targets.sudo().with_context(toolkit_refresh=True, tracking_disable=True)
         todays = {company: company._toolkit_today() for company in targets.company_id}
-        for target in writer:
-            figures = target._pace_figures(achieved.get(target.id, 0.0), todays[target.company_id])
-            figures["figures_date"] = now
-            target.write(figures)
+        rows = [
+            (target.id, target._pace_figures(achieved.get(target.id, 0.0), todays[target.company_id]))
+            for target in targets
+        ]
+        # one UPDATE for the whole batch: these columns are the module's own measurements
+        self.env.cr.execute(
+            SQL(
+                """UPDATE sales_toolkit_target t
+                      SET achieved_value = v.achieved, completion_rate = v.completion,
+                          expected_rate = v.expected, forecast_value = v.forecast,
+                          status = v.status, figures_date = %(now)s
+                     FROM (VALUES %(rows)s) AS v(id, achieved, completion, expected, forecast, status)
+                    WHERE t.id = v.id""",
+                now=fields.Datetime.now(),
+                rows=SQL(", ").join(
+                    SQL(
+                        "(%s::int, %s::float, %s::float, %s::float, %s::float, %s::varchar)",
+                        target_id,
+                        figures["achieved_value"],
+                        figures["completion_rate"],
+                        figures["expected_rate"],
+                        figures["forecast_value"],
+                        figures["status"],
+                    )
+                    for target_id, figures in rows
+                ),
+            )
+        )
+        targets.invalidate_recordset(FIGURE_FIELDS)
 
     def _measure_spec(self):
         self.ensure_one()

@@ -6,6 +6,7 @@ from . import (
     test_prospect_capture,
     test_reports,
     test_security,
+    test_target,
     test_translations,
     test_ui,
     test_views,
