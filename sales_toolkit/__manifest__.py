@@ -35,6 +35,7 @@
         "reports/crm_lead_templates.xml",
         "reports/sales_toolkit_followup_reports.xml",
         "reports/sales_toolkit_care_plan_reports.xml",
+        "reports/sales_toolkit_target_reports.xml",
         "views/sales_toolkit_menus.xml",
     ],
     "demo": [

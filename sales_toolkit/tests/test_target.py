@@ -1,3 +1,4 @@
+import zipfile
 from datetime import date, datetime
 
 from freezegun import freeze_time
@@ -447,3 +448,90 @@ class TestTargetAccess(TargetCommon):
         self.assertFalse(
             self.env["sales_toolkit.target"].search([("id", "in", (self.company_target | self.region).ids)])
         )
+
+
+@tagged("post_install", "-at_install")
+class TestTargetSheets(TargetCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.parent = cls._target(name="Company Q2", target_value=1000)
+        cls.east = cls._target(
+            name="East China Q2",
+            parent_id=cls.parent.id,
+            team_id=cls.team_east.id,
+            target_value=400,
+            owner_id=cls.salesman.id,
+            remarks="Competitor promotion slowed June",
+        )
+        cls.east_a = cls._target(
+            name="East China line A", parent_id=cls.east.id, team_id=cls.team_east.id,
+            product_categ_id=cls.categ_a.id, target_value=250,
+        )
+        cls.south = cls._target(
+            name="South China Q2", parent_id=cls.parent.id, team_id=cls.team_south.id, target_value=500
+        )
+        cls.unrelated = cls._target(name="Unrelated target")
+
+    def test_tracking_sheet_rows_depth_first(self):
+        rows = [(depth, target.name) for depth, target in self.parent._tracking_sheet_rows()]
+        self.assertEqual(
+            rows,
+            [(0, "Company Q2"), (1, "East China Q2"), (2, "East China line A"), (1, "South China Q2")],
+        )
+
+    def test_tracking_sheet_pdf(self):
+        self.parent.action_confirm()
+        self.parent._toolkit_revise(900, "Raw material prices rose")
+        html = str(
+            self.env["ir.actions.report"]._render_qweb_html(
+                "sales_toolkit.action_report_target_tracking", self.parent.ids
+            )[0]
+        )
+        for text in (
+            "Target Tracking Sheet",
+            "East China line A",
+            "South China Q2",
+            "Competitor promotion slowed June",
+            "Cumulative Achieved",
+            "72 %",  # 650 of 900
+            "Raw material prices rose",
+        ):
+            self.assertIn(text, html)
+        self.assertNotIn("Unrelated target", html)
+        self.assertNotIn("do not add up", html)  # 400 + 500 make the revised 900
+        html = str(
+            self.env["ir.actions.report"]._render_qweb_html(
+                "sales_toolkit.action_report_target_tracking", self.east.ids
+            )[0]
+        )
+        self.assertIn("do not add up", html)  # line A's 250 of East China's 400
+        self.assertNotIn("Company Q2", html)
+
+    def test_tracking_sheet_xlsx(self):
+        import io
+
+        import openpyxl
+
+        action = self.parent.action_export_xlsx()
+        attachment = self.env["ir.attachment"].search(
+            [("res_model", "=", "sales_toolkit.target"), ("res_id", "=", self.parent.id)]
+        )
+        self.assertIn(f"/web/content/{attachment.id}", action["url"])
+        workbook = openpyxl.load_workbook(io.BytesIO(attachment.raw))
+        sheet = workbook.active
+        self.assertEqual(len(workbook.worksheets), 1)
+        self.assertIn("Company Q2", sheet["A1"].value)
+        self.assertEqual(sheet["A4"].value, "Target")
+        self.assertEqual(sheet["A5"].value, "Company Q2")
+        self.assertEqual(sheet["A7"].value.strip(), "East China line A")
+        self.assertEqual((sheet["E5"].value, sheet["F5"].value), (1000, 650))
+        self.assertAlmostEqual(sheet["G5"].value, 0.65)
+        self.assertEqual(sheet["G5"].number_format, "0%")
+        self.assertEqual(sheet["F6"].value, 350)  # East China
+        self.assertEqual(sheet["F7"].value, 300)  # East China, line A and its A Pro child
+        self.assertEqual(sheet["K6"].value, "Competitor promotion slowed June")
+        self.assertEqual(sum(len(rule.rules) for rule in sheet.conditional_formatting), 3)
+        self.assertEqual(len(sheet._charts), 0)  # openpyxl drops charts on load: check the file itself
+        with zipfile.ZipFile(io.BytesIO(attachment.raw)) as archive:
+            self.assertIn("xl/charts/chart1.xml", archive.namelist())
