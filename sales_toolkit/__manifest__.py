@@ -40,6 +40,7 @@
     ],
     "demo": [
         "demo/sales_toolkit_demo.xml",
+        "demo/sales_toolkit_target_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
