@@ -38,12 +38,14 @@
         "reports/crm_lead_templates.xml",
         "reports/sales_toolkit_followup_reports.xml",
         "reports/sales_toolkit_care_plan_reports.xml",
+        "reports/sales_toolkit_target_reports.xml",
         "reports/sales_toolkit_strategy_reports.xml",
         "views/sales_toolkit_menus.xml",
         "views/sales_toolkit_strategy_menus.xml",
     ],
     "demo": [
         "demo/sales_toolkit_demo.xml",
+        "demo/sales_toolkit_target_demo.xml",
         "demo/sales_toolkit_strategy_demo.xml",
     ],
     "assets": {

@@ -1,5 +1,9 @@
+import os
+import tempfile
 from collections import defaultdict
 from datetime import timedelta
+
+import xlsxwriter
 
 from dateutil.relativedelta import relativedelta
 
@@ -370,7 +374,7 @@ class SalesToolkitTarget(models.Model):
 
     def write(self, vals):
         self._check_values(vals)
-        if self._figures_in(vals) and not self.env.context.get("toolkit_refresh"):
+        if self._figures_in(vals):
             raise UserError(self._figures_message())
         self._check_rep_write(vals)
         if "target_value" in vals:
@@ -553,6 +557,131 @@ class SalesToolkitTarget(models.Model):
             raise UserError(self.env._("Give the reason for revising the target."))
         return self.with_context(toolkit_revision_reason=reason).write({"target_value": new_value})
 
+    # ------------------------------------------------------------------ tracking sheet
+
+    def _tracking_sheet_rows(self):
+        """[(depth, target)]: this target, then its active sub-targets depth first."""
+        self.ensure_one()
+        tree = self.search([("id", "child_of", self.id)], order="parent_path, sequence, id")
+        children = defaultdict(list)
+        for target in tree - self:
+            children[target.parent_id.id].append(target)
+        rows, stack = [], [(0, self)]
+        while stack:
+            depth, target = stack.pop()
+            rows.append((depth, target))
+            stack.extend((depth + 1, child) for child in reversed(children[target.id]))
+        return rows
+
+    def action_export_xlsx(self):
+        """The tracking sheet as an Excel file, attached to the target and downloaded."""
+        self.ensure_one()
+        content = self._tracking_sheet_xlsx()
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": self.env._("Target tracking - %(target)s.xlsx", target=self.name),
+                "raw": content,
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "download",
+        }
+
+    def _tracking_sheet_xlsx(self):
+        """xlsxwriter in constant_memory mode: rows are streamed to a temporary file."""
+        self.ensure_one()
+        rows = self._tracking_sheet_rows()
+        company = self.company_id
+        _ = self.env._
+        with tempfile.TemporaryDirectory() as tmpdir:
+            path = os.path.join(tmpdir, "sheet.xlsx")
+            workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "tmpdir": tmpdir})
+            sheet = workbook.add_worksheet(_("Tracking")[:31])
+            title = workbook.add_format({"bold": True, "font_size": 14})
+            header = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True})
+            text = workbook.add_format({"border": 1})
+            bold = workbook.add_format({"border": 1, "bold": True})
+            number = workbook.add_format({"border": 1, "num_format": "#,##0.00"})
+            percent = workbook.add_format({"border": 1, "num_format": "0%"})
+            columns = [
+                (_("Target"), 36),
+                (_("Dimension"), 30),
+                (_("KPI"), 18),
+                (_("Unit"), 12),
+                (_("Period Target"), 16),
+                (_("Cumulative Achieved"), 18),
+                (_("Completion Rate"), 14),
+                (_("Expected by Now"), 14),
+                (_("Status"), 12),
+                (_("Responsible"), 20),
+                (_("Remarks"), 40),
+            ]
+            for col, (_label, width) in enumerate(columns):
+                sheet.set_column(col, col, width)
+            sheet.write(0, 0, _("Target Tracking Sheet: %(target)s", target=self.name), title)
+            sheet.write(
+                1,
+                0,
+                _(
+                    "%(start)s – %(end)s, figures as of %(date)s",
+                    start=format_date(self.env, self.date_from),
+                    end=format_date(self.env, self.date_to),
+                    date=format_date(self.env, self.figures_date or fields.Datetime.now()),
+                ),
+            )
+            for col, (label, _width) in enumerate(columns):
+                sheet.write(3, col, label, header)
+            kpis = dict(self._fields["kpi"]._description_selection(self.env))
+            statuses = dict(self._fields["status"]._description_selection(self.env))
+            first = 4
+            for index, (depth, target) in enumerate(rows):
+                row = first + index
+                sheet.write(row, 0, "    " * depth + target.name, bold if not depth else text)
+                sheet.write(row, 1, target.dimension_label, text)
+                sheet.write(row, 2, kpis[target.kpi], text)
+                sheet.write(row, 3, target.kpi_unit, text)
+                sheet.write_number(row, 4, target.target_value, number)
+                sheet.write_number(row, 5, target.achieved_value, number)
+                sheet.write_number(row, 6, target.completion_rate / 100.0, percent)
+                sheet.write_number(row, 7, target.expected_rate / 100.0, percent)
+                sheet.write(row, 8, statuses.get(target.status, ""), text)
+                sheet.write(row, 9, target.owner_id.name, text)
+                sheet.write(row, 10, target.remarks or "", text)
+            last = first + len(rows) - 1
+            rate_range = f"G{first + 1}:G{last + 1}"
+            at_risk = company.toolkit_target_at_risk_rate / 100.0
+            for criteria, value, colour in (
+                (">=", 1, "#C6EFCE"),
+                ("between", (at_risk, 1), "#FFEB9C"),
+                ("<", at_risk, "#FFC7CE"),
+            ):
+                options = {"type": "cell", "criteria": criteria, "format": workbook.add_format({"bg_color": colour})}
+                if criteria == "between":
+                    options.update(minimum=value[0], maximum=value[1] - 0.00001)
+                else:
+                    options["value"] = value
+                sheet.conditional_format(rate_range, options)
+            chart = workbook.add_chart({"type": "column"})
+            sheet_name = sheet.get_name()
+            for col, label in ((4, _("Period Target")), (5, _("Cumulative Achieved"))):
+                chart.add_series(
+                    {
+                        "name": label,
+                        "categories": [sheet_name, first, 0, last, 0],
+                        "values": [sheet_name, first, col, last, col],
+                    }
+                )
+            chart.set_title({"name": _("Target vs Achieved")})
+            sheet.insert_chart(last + 3, 0, chart, {"x_scale": 1.6, "y_scale": 1.2})
+            workbook.close()
+            with open(path, "rb") as file:
+                return file.read()
+
     # ------------------------------------------------------------------ figures
 
     def _toolkit_refresh_figures(self):
@@ -565,13 +694,36 @@ class SalesToolkitTarget(models.Model):
         if not targets:
             return
         achieved = self._toolkit_measure([target._measure_spec() for target in targets])
-        now = fields.Datetime.now()
-        writer = targets.sudo().with_context(toolkit_refresh=True, tracking_disable=True)
         todays = {company: company._toolkit_today() for company in targets.company_id}
-        for target in writer:
-            figures = target._pace_figures(achieved.get(target.id, 0.0), todays[target.company_id])
-            figures["figures_date"] = now
-            target.write(figures)
+        rows = [
+            (target.id, target._pace_figures(achieved.get(target.id, 0.0), todays[target.company_id]))
+            for target in targets
+        ]
+        # one UPDATE for the whole batch: these columns are the module's own measurements
+        self.env.cr.execute(
+            SQL(
+                """UPDATE sales_toolkit_target t
+                      SET achieved_value = v.achieved, completion_rate = v.completion,
+                          expected_rate = v.expected, forecast_value = v.forecast,
+                          status = v.status, figures_date = %(now)s
+                     FROM (VALUES %(rows)s) AS v(id, achieved, completion, expected, forecast, status)
+                    WHERE t.id = v.id""",
+                now=fields.Datetime.now(),
+                rows=SQL(", ").join(
+                    SQL(
+                        "(%s::int, %s::float, %s::float, %s::float, %s::float, %s::varchar)",
+                        target_id,
+                        figures["achieved_value"],
+                        figures["completion_rate"],
+                        figures["expected_rate"],
+                        figures["forecast_value"],
+                        figures["status"],
+                    )
+                    for target_id, figures in rows
+                ),
+            )
+        )
+        targets.invalidate_recordset(FIGURE_FIELDS)
 
     def _measure_spec(self):
         self.ensure_one()

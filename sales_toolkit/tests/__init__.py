@@ -7,6 +7,7 @@ from . import (
     test_reports,
     test_security,
     test_strategy,
+    test_target,
     test_translations,
     test_ui,
     test_views,

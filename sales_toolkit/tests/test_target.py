@@ -1,0 +1,537 @@
+import zipfile
+from datetime import date, datetime
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged, users
+
+from .common import SalesToolkitCommon
+
+Q2_FROM, Q2_TO = date(2024, 4, 1), date(2024, 6, 30)
+
+
+class TargetCommon(SalesToolkitCommon):
+    """Sales of 2024 Q2 in a company on Beijing time (UTC+8)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.partner_id.tz = "Asia/Shanghai"
+        Team = cls.env["crm.team"]
+        cls.team_east = Team.create({"name": "East China", "company_id": cls.company.id})
+        cls.team_south = Team.create({"name": "South China", "company_id": cls.company.id})
+        Category = cls.env["product.category"]
+        cls.categ_a = Category.create({"name": "Product Line A"})
+        cls.categ_a_pro = Category.create({"name": "A Pro", "parent_id": cls.categ_a.id})
+        cls.categ_b = Category.create({"name": "Product Line B"})
+        Product = cls.env["product.product"]
+        cls.product_a = Product.create({"name": "Product A", "categ_id": cls.categ_a.id, "taxes_id": False})
+        cls.product_a_pro = Product.create(
+            {"name": "Product A Pro", "categ_id": cls.categ_a_pro.id, "taxes_id": False}
+        )
+        cls.product_b = Product.create({"name": "Product B", "categ_id": cls.categ_b.id, "taxes_id": False})
+        Partner = cls.env["res.partner"]
+        cls.cust_old = Partner.create({"name": "Old Customer"})
+        cls.cust_new = Partner.create({"name": "New Customer"})
+        cls.cust_key = Partner.create({"name": "Key Customer"})
+        cls.cust_lapsed = Partner.create({"name": "Lapsed Customer"})
+        cls.cust_key.with_company(cls.company).sudo().customer_tier = "vip"
+
+        order = cls._order
+        # 23:30 on 31 March in Beijing: March, the customer's first order
+        order(cls.cust_old, [(cls.product_b, 1000)], datetime(2024, 3, 31, 15, 30), cls.team_east)
+        order(cls.cust_lapsed, [(cls.product_b, 70)], datetime(2024, 2, 10, 3, 0), cls.team_east)
+        # 00:30 on 1 April in Beijing (16:30 UTC on 31 March): April
+        order(cls.cust_old, [(cls.product_a, 100)], datetime(2024, 3, 31, 16, 30), cls.team_east)
+        order(
+            cls.cust_new,
+            [(cls.product_a_pro, 200), (cls.product_b, 50)],
+            datetime(2024, 5, 10, 2, 0),
+            cls.team_east,
+            user=cls.salesman,
+        )
+        # 23:59 on 30 June in Beijing: still June
+        order(cls.cust_key, [(cls.product_b, 300)], datetime(2024, 6, 30, 15, 59), cls.team_south)
+        # never counted: July in Beijing, a quotation, a cancelled order, another company
+        order(cls.cust_new, [(cls.product_a, 5000)], datetime(2024, 6, 30, 16, 0), cls.team_east)
+        order(cls.cust_new, [(cls.product_a, 7000)], datetime(2024, 5, 1, 2, 0), cls.team_east, state="draft")
+        order(cls.cust_new, [(cls.product_a, 9000)], datetime(2024, 5, 2, 2, 0), cls.team_east, state="cancel")
+        order(cls.cust_new, [(cls.product_a, 11000)], datetime(2024, 5, 3, 2, 0), company=cls.company_b)
+
+    @classmethod
+    def _order(cls, partner, lines, when, team=None, user=None, state="sale", company=None):
+        company = company or cls.company
+        order = (
+            cls.env["sale.order"]
+            .with_company(company)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "company_id": company.id,
+                    "team_id": team.id if team else False,
+                    "user_id": (user or cls.manager).id,
+                    "order_line": [
+                        Command.create({"product_id": product.id, "price_unit": price, "product_uom_qty": 1})
+                        for product, price in lines
+                    ],
+                }
+            )
+        )
+        if state != "draft":
+            order.action_confirm()
+        if state == "cancel":
+            order._action_cancel()
+        # confirming stamps the order with now: date it afterwards
+        order.date_order = when
+        return order
+
+    @classmethod
+    def _target(cls, **vals):
+        values = {
+            "name": "Q2 target",
+            "period_type": "quarter",
+            "date_from": Q2_FROM,
+            "kpi": "revenue",
+            "target_value": 1000,
+            "owner_id": cls.manager.id,
+            "company_id": cls.company.id,
+        }
+        values.update(vals)
+        return cls.env["sales_toolkit.target"].create(values)
+
+
+@tagged("post_install", "-at_install")
+class TestTargetMeasure(TargetCommon):
+    def assertAchieved(self, expected, **vals):
+        target = self._target(**vals)
+        self.assertAlmostEqual(target.achieved_value, expected, places=2, msg=vals)
+        return target
+
+    def test_period_from_quick_choice(self):
+        target = self._target()
+        self.assertEqual(target.date_to, Q2_TO)
+        self.assertEqual(self._target(period_type="month").date_to, date(2024, 4, 30))
+        self.assertEqual(self._target(period_type="year", date_from=date(2024, 1, 1)).date_to, date(2024, 12, 31))
+
+    def test_revenue_by_dimension(self):
+        # confirmed lines only, days in Beijing time: 100 + 200 + 50 + 300
+        self.assertAchieved(650)
+        self.assertAchieved(350, team_id=self.team_east.id)
+        self.assertAchieved(300, team_id=self.team_south.id)
+        self.assertAchieved(250, user_id=self.salesman.id)
+        # a category counts its children's products
+        self.assertAchieved(300, product_categ_id=self.categ_a.id)
+        self.assertAchieved(200, product_categ_id=self.categ_a_pro.id)
+        self.assertAchieved(200, product_categ_id=self.categ_a.id, team_id=self.team_east.id, customer_type="new")
+        self.assertAchieved(550, customer_type="new")
+        self.assertAchieved(100, customer_type="existing")
+        self.assertAchieved(300, customer_type="key_account")
+
+    def test_month_boundary_in_company_timezone(self):
+        self.assertAchieved(100, period_type="month", date_from=date(2024, 4, 1))
+        self.assertAchieved(1070, period_type="custom", date_from=date(2024, 2, 1), date_to=date(2024, 3, 31))
+        # the same order falls in March when the company keeps UTC
+        self.company.partner_id.tz = False
+        self.assertAchieved(0, period_type="month", date_from=date(2024, 4, 1))
+
+    def test_counts(self):
+        self.assertAchieved(3, kpi="order_count")
+        self.assertAchieved(2, kpi="order_count", team_id=self.team_east.id)
+        self.assertAchieved(2, kpi="order_count", product_categ_id=self.categ_a.id)
+        # first confirmed order in the period: the new and the key customer
+        self.assertAchieved(2, kpi="new_customers")
+        self.assertAchieved(1, kpi="new_customers", team_id=self.team_east.id)
+        self.assertAchieved(1, kpi="new_customers", customer_type="key_account")
+
+    def test_repurchase_rate_is_the_care_plan_definition(self):
+        # of the customers of 2024 Q1 (old, lapsed), the old one ordered again
+        target = self.assertAchieved(50, kpi="repurchase_rate", target_value=30)
+        rate, base, repeat = self.env["res.partner"]._toolkit_repurchase_rate(self.company, Q2_FROM, Q2_TO)
+        self.assertEqual((rate, base, repeat), (target.achieved_value, 2, 1))
+        self.assertAchieved(50, kpi="repurchase_rate", target_value=30, team_id=self.team_east.id)
+        # the old customer bought product line B before and product line A again
+        self.assertAchieved(0, kpi="repurchase_rate", target_value=30, product_categ_id=self.categ_b.id)
+        self.assertAchieved(0, kpi="repurchase_rate", target_value=30, team_id=self.team_south.id)
+
+    def test_won_leads(self):
+        stage_won = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        leads = self.env["crm.lead"].create(
+            [
+                {"name": name, "type": "opportunity", "team_id": team.id, "user_id": self.salesman.id}
+                for name, team in (("in", self.team_east), ("late", self.team_east), ("south", self.team_south))
+            ]
+        )
+        leads.write({"stage_id": stage_won.id})
+        leads[0].date_closed = datetime(2024, 3, 31, 17, 0)  # 1 April in Beijing
+        leads[1].date_closed = datetime(2024, 6, 30, 16, 30)  # 1 July in Beijing
+        leads[2].date_closed = datetime(2024, 5, 5)
+        self.assertAchieved(2, kpi="won_leads")
+        self.assertAchieved(1, kpi="won_leads", team_id=self.team_east.id)
+        with self.assertRefused(ValidationError, "no product category"):
+            self._target(kpi="won_leads", product_categ_id=self.categ_a.id)
+
+    def test_invoiced_revenue(self):
+        self.company.toolkit_target_revenue_basis = "invoices"
+        if not self.env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", self.company.id)]):
+            self.skipTest("no sales journal: the company has no chart of accounts")
+        move = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.cust_old.id,
+                "invoice_date": date(2024, 5, 20),
+                "team_id": self.team_east.id,
+                "invoice_line_ids": [
+                    Command.create({"product_id": self.product_a.id, "price_unit": 400, "tax_ids": False}),
+                    Command.create({"product_id": self.product_b.id, "price_unit": 40, "tax_ids": False}),
+                ],
+            }
+        )
+        self.assertAchieved(0)
+        move.action_post()
+        self.assertAchieved(440)
+        self.assertAchieved(400, product_categ_id=self.categ_a.id)
+        self.assertAchieved(0, team_id=self.team_south.id)
+        # order counts stay on sale orders
+        self.assertAchieved(3, kpi="order_count")
+
+    def test_figures_cannot_be_typed(self):
+        with self.assertRefused(UserError, "cannot be typed"):
+            self._target(achieved_value=5000)
+        target = self._target()
+        with self.assertRefused(UserError, "cannot be typed"):
+            target.write({"achieved_value": 5000})
+        self.assertEqual(target.achieved_value, 650)
+
+    def test_bad_input(self):
+        with self.assertRefused(ValidationError, "cannot be negative"):
+            self._target(target_value=-1)
+        with self.assertRefused(ValidationError, "end before it starts"):
+            self._target(period_type="custom", date_from=Q2_TO, date_to=Q2_FROM)
+        with self.assertRefused(ValidationError, "cannot exceed 100"):
+            self._target(kpi="repurchase_rate", target_value=120)
+        parent = self._target()
+        child = self._target(parent_id=parent.id)
+        with self.assertRefused(UserError, "Recursion"):
+            parent.parent_id = child
+
+
+@tagged("post_install", "-at_install")
+class TestTargetLifecycle(TargetCommon):
+    def test_pace_and_status_with_frozen_clock(self):
+        # 16 May in Beijing: 46 of the quarter's 91 days
+        with freeze_time("2024-05-16 02:00:00"):
+            on_track = self._target(target_value=1000)
+            at_risk = self._target(target_value=1400)
+            behind = self._target(target_value=2000)
+        self.assertAlmostEqual(on_track.expected_rate, 100 * 46 / 91, places=2)
+        self.assertAlmostEqual(on_track.forecast_value, 650 * 91 / 46, places=2)
+        self.assertAlmostEqual(on_track.completion_rate, 65.0)
+        self.assertEqual(
+            (on_track.status, at_risk.status, behind.status), ("on_track", "at_risk", "behind")
+        )
+        # the thresholds are settings: a stricter company puts the first one at risk
+        with freeze_time("2024-05-16 02:00:00"):
+            self.company.toolkit_target_on_track_rate = 130
+        self.assertEqual(on_track.status, "at_risk")
+        with freeze_time("2024-03-20"):
+            early = self._target(target_value=1000)
+        self.assertEqual((early.expected_rate, early.forecast_value, early.status), (0.0, 0.0, "on_track"))
+        late = self._target(target_value=1000)  # the period is over
+        self.assertEqual((late.expected_rate, late.forecast_value, late.status), (100.0, 650.0, "behind"))
+
+    def test_decomposition_check(self):
+        parent = self._target(target_value=1000)
+        self.assertEqual(parent.decomposition_state, "none")
+        east = self._target(parent_id=parent.id, team_id=self.team_east.id, target_value=600)
+        self._target(parent_id=parent.id, team_id=self.team_south.id, target_value=300)
+        self.assertEqual(parent.decomposition_state, "short")
+        self.assertAlmostEqual(parent.decomposition_gap, -100)
+        self.assertIn("short by", parent.decomposition_summary)
+        east.target_value = 700
+        self.assertEqual(parent.decomposition_state, "balanced")
+        # product lines are a second split of the same target, checked on their own
+        self._target(parent_id=parent.id, product_categ_id=self.categ_a.id, target_value=1200)
+        self.assertEqual(parent.decomposition_state, "over")
+        self.assertAlmostEqual(parent.decomposition_gap, 200)
+        self.assertIn("Sales Team", parent.decomposition_summary)
+        self.assertIn("Product Category", parent.decomposition_summary)
+        # other KPIs do not count
+        self._target(parent_id=parent.id, kpi="order_count", target_value=5)
+        self.assertAlmostEqual(parent.decomposition_gap, 200)
+
+    def test_revision_log(self):
+        target = self._target()
+        target.target_value = 900  # a draft is simply edited
+        self.assertFalse(target.revision_ids)
+        target.action_confirm()
+        with self.assertRefused(UserError, "with a reason"):
+            target.target_value = 800
+        target._toolkit_revise(800, "Competitor cut its price in March")
+        revision = target.revision_ids
+        self.assertRecordValues(
+            revision,
+            [{"old_value": 900, "new_value": 800, "reason": "Competitor cut its price in March", "user_id": self.env.uid}],
+        )
+        self.assertIn("Competitor cut its price", target.message_ids[0].body)
+        self.assertAlmostEqual(target.completion_rate, 100 * 650 / 800)
+        wizard = self.env["sales_toolkit.target.revise"].create(
+            {"target_id": target.id, "new_value": 850, "reason": "Raw material prices rose"}
+        )
+        wizard.action_apply()
+        self.assertEqual(target.target_value, 850)
+        self.assertEqual(len(target.revision_ids), 2)
+        with self.assertRefused(UserError, "reason"):
+            target._toolkit_revise(700, "  ")
+
+    def test_close_freezes_achievement(self):
+        target = self._target()
+        target.action_confirm()
+        target.action_close()
+        self.assertEqual(target.achieved_value, 650)
+        self._order(self.cust_new, [(self.product_a, 1000)], datetime(2024, 5, 20), self.team_east)
+        target._toolkit_refresh_figures()
+        with self.no_commit():
+            self.env["sales_toolkit.target"]._cron_refresh_figures()
+        self.assertEqual(target.achieved_value, 650)
+        with self.assertRefused(UserError, "frozen"):
+            target.team_id = self.team_east
+        with self.assertRefused(UserError, "cannot be deleted|Only draft"):
+            target.unlink()
+        target.action_reopen()
+        self.assertEqual(target.achieved_value, 1650)
+        self.assertIn("reopened", target.message_ids[0].body)
+
+    def test_cron_measures_new_orders(self):
+        target = self._target()
+        target.action_confirm()
+        self._order(self.cust_new, [(self.product_a, 1000)], datetime(2024, 5, 20), self.team_east)
+        self.assertEqual(target.achieved_value, 650)
+        self.env.cr.execute("UPDATE sales_toolkit_target SET figures_date = '2024-01-01' WHERE id = %s", [target.id])
+        target.invalidate_recordset(["figures_date"])
+        with self.no_commit():
+            self.env["sales_toolkit.target"]._cron_refresh_figures()
+        self.assertEqual(target.achieved_value, 1650)
+
+    def test_suggest_from_history(self):
+        self._order(self.cust_old, [(self.product_a, 400)], datetime(2022, 5, 1), self.team_east)
+        self._order(self.cust_old, [(self.product_a, 600)], datetime(2023, 5, 1), self.team_east)
+        self._order(self.cust_old, [(self.product_a, 999)], datetime(2023, 8, 1), self.team_east)
+        target = self._target(period_type="quarter", date_from=date(2025, 4, 1), team_id=self.team_east.id)
+        wizard = self.env["sales_toolkit.target.suggest"].create({"target_id": target.id, "growth_rate": 15})
+        self.assertEqual((wizard.last_year_value, wizard.two_years_ago_value), (350.0, 600.0))
+        self.assertAlmostEqual(wizard.suggested_value, 475 * 1.15)
+        target.date_from = date(2024, 4, 1)
+        wizard = self.env["sales_toolkit.target.suggest"].create({"target_id": target.id, "growth_rate": 15})
+        self.assertEqual((wizard.last_year_value, wizard.two_years_ago_value), (600.0, 400.0))
+        self.assertAlmostEqual(wizard.suggested_value, 575.0)
+        wizard.action_apply()
+        self.assertAlmostEqual(target.target_value, 575.0)
+        # a confirmed target is revised, with the reason on record
+        target.action_confirm()
+        self.env["sales_toolkit.target.suggest"].create({"target_id": target.id, "growth_rate": 20}).action_apply()
+        self.assertAlmostEqual(target.target_value, 600.0)
+        self.assertIn("Suggested from history", target.revision_ids.reason)
+        empty = self._target(date_from=date(2030, 4, 1))
+        with self.assertRefused(UserError, "No sales"):
+            self.env["sales_toolkit.target.suggest"].create({"target_id": empty.id}).action_apply()
+
+    def test_monthly_review_checkpoint(self):
+        target = self._target(owner_id=self.salesman.id)
+        target.action_confirm()
+        later = self._target(name="Starts in July", date_from=date(2024, 7, 1))
+        later.action_confirm()
+        Target = self.env["sales_toolkit.target"]
+        review = self.env.ref("sales_toolkit.mail_activity_type_target_review")
+        with self.no_commit(), freeze_time("2024-06-01 01:00:00"):
+            Target._cron_schedule_reviews()
+            Target._cron_schedule_reviews()
+        activity = target.activity_ids.filtered(lambda a: a.activity_type_id == review)
+        self.assertEqual(len(activity), 1)
+        self.assertEqual((activity.user_id, activity.date_deadline), (self.salesman, date(2024, 6, 5)))
+        self.assertIn("May 2024", activity.summary)
+        self.assertFalse(later.activity_ids)
+        # after the review day, no late checkpoint is created
+        activity.unlink()
+        with self.no_commit(), freeze_time("2024-07-06 01:00:00"):
+            Target._cron_schedule_reviews()
+        self.assertFalse(target.activity_ids)
+        with self.no_commit(), freeze_time("2024-07-02 01:00:00"):
+            Target._cron_schedule_reviews()
+        self.assertEqual(target.activity_ids.date_deadline, date(2024, 7, 5))
+
+    def _refresh_queries(self, targets):
+        targets._toolkit_refresh_figures()  # warm the caches
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        targets._toolkit_refresh_figures()
+        self.env.flush_all()
+        return self.cr.sql_log_count - before
+
+    def test_achievement_query_count_is_flat(self):
+        kpis = ["revenue", "order_count", "new_customers", "repurchase_rate", "won_leads"]
+        teams = (self.team_east, self.team_south)
+        types = ("new", "existing", "key_account", False, "new")
+        single = self._target(team_id=self.team_east.id)
+        fifty = self.env["sales_toolkit.target"].concat(
+            *(self._target(team_id=team.id, customer_type=ctype) for team in teams for ctype in types for _i in range(5))
+        )
+        self.assertEqual(self._refresh_queries(single), self._refresh_queries(fifty))
+        # every KPI family at once: one target per KPI, then fifty of them
+        five = self.env["sales_toolkit.target"].concat(*(self._target(kpi=kpi, target_value=10) for kpi in kpis))
+        mixed = self.env["sales_toolkit.target"].concat(
+            *(
+                self._target(kpi=kpi, target_value=10, team_id=team.id, customer_type=ctype)
+                for kpi in kpis
+                for team in teams
+                for ctype in types
+            )
+        )
+        self.assertEqual(len(fifty), 50)
+        self.assertEqual(len(mixed), 50)
+        self.assertEqual(self._refresh_queries(five), self._refresh_queries(mixed))
+
+
+@tagged("post_install", "-at_install")
+class TestTargetAccess(TargetCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_target = cls._target(name="Company", owner_id=cls.manager.id)
+        cls.region = cls._target(name="East", parent_id=cls.company_target.id, owner_id=cls.salesman.id)
+        cls.person = cls._target(
+            name="East - Li", parent_id=cls.region.id, owner_id=cls.salesman_2.id, user_id=cls.salesman_2.id
+        )
+        cls.other = cls._target(name="South", parent_id=cls.company_target.id, owner_id=cls.leader.id)
+
+    @users("st_salesman")
+    def test_rep_reads_own_and_rolled_up_targets(self):
+        visible = self.env["sales_toolkit.target"].search([("id", "in", (self.company_target | self.region | self.person | self.other).ids)])
+        self.assertEqual(visible, self.region | self.person)
+        region = self.region.with_user(self.env.user)
+        region.remarks = "Competitor promotion slowed March"
+        with self.assertRefused(AccessError, "Only sales managers"):
+            region.target_value = 1
+        with self.assertRefused(AccessError, "."):
+            self.person.with_user(self.env.user).remarks = "not mine"
+        with self.assertRefused(AccessError, "."):
+            self.env["sales_toolkit.target"].create({"name": "x", "owner_id": self.env.uid, "target_value": 1})
+        region.message_post(body="March: two new customers")
+
+    @users("st_salesman_2")
+    def test_salesperson_dimension_reads_own(self):
+        visible = self.env["sales_toolkit.target"].search([])
+        self.assertEqual(visible & (self.company_target | self.region | self.person | self.other), self.person)
+
+    @users("st_leader")
+    def test_leader_reads_all_writes_own_remarks(self):
+        targets = self.env["sales_toolkit.target"].search([("id", "in", (self.company_target | self.other).ids)])
+        self.assertEqual(len(targets), 2)
+        self.other.with_user(self.env.user).remarks = "ok"
+        with self.assertRefused(AccessError, "."):
+            self.company_target.with_user(self.env.user).remarks = "not mine"
+
+    @users("st_manager")
+    def test_manager_does_everything(self):
+        target = self._target(name="Manager's")
+        target.with_user(self.env.user).action_confirm()
+        target.with_user(self.env.user)._toolkit_revise(2000, "Good quarter")
+        self.assertEqual(target.revision_ids.with_user(self.env.user).new_value, 2000)
+        draft = self.env["sales_toolkit.target"].create(
+            {"name": "tmp", "owner_id": self.env.uid, "target_value": 5, "date_from": Q2_FROM}
+        )
+        draft.unlink()
+
+    @users("st_salesman_b")
+    def test_other_company_sees_nothing(self):
+        self.assertFalse(
+            self.env["sales_toolkit.target"].search([("id", "in", (self.company_target | self.region).ids)])
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestTargetSheets(TargetCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.parent = cls._target(name="Company Q2", target_value=1000)
+        cls.east = cls._target(
+            name="East China Q2",
+            parent_id=cls.parent.id,
+            team_id=cls.team_east.id,
+            target_value=400,
+            owner_id=cls.salesman.id,
+            remarks="Competitor promotion slowed June",
+        )
+        cls.east_a = cls._target(
+            name="East China line A", parent_id=cls.east.id, team_id=cls.team_east.id,
+            product_categ_id=cls.categ_a.id, target_value=250,
+        )
+        cls.south = cls._target(
+            name="South China Q2", parent_id=cls.parent.id, team_id=cls.team_south.id, target_value=500
+        )
+        cls.unrelated = cls._target(name="Unrelated target")
+
+    def test_tracking_sheet_rows_depth_first(self):
+        rows = [(depth, target.name) for depth, target in self.parent._tracking_sheet_rows()]
+        self.assertEqual(
+            rows,
+            [(0, "Company Q2"), (1, "East China Q2"), (2, "East China line A"), (1, "South China Q2")],
+        )
+
+    def test_tracking_sheet_pdf(self):
+        self.parent.action_confirm()
+        self.parent._toolkit_revise(900, "Raw material prices rose")
+        html = str(
+            self.env["ir.actions.report"]._render_qweb_html(
+                "sales_toolkit.action_report_target_tracking", self.parent.ids
+            )[0]
+        )
+        for text in (
+            "Target Tracking Sheet",
+            "East China line A",
+            "South China Q2",
+            "Competitor promotion slowed June",
+            "Cumulative Achieved",
+            "72 %",  # 650 of 900
+            "Raw material prices rose",
+        ):
+            self.assertIn(text, html)
+        self.assertNotIn("Unrelated target", html)
+        self.assertNotIn("do not add up", html)  # 400 + 500 make the revised 900
+        html = str(
+            self.env["ir.actions.report"]._render_qweb_html(
+                "sales_toolkit.action_report_target_tracking", self.east.ids
+            )[0]
+        )
+        self.assertIn("do not add up", html)  # line A's 250 of East China's 400
+        self.assertNotIn("Company Q2", html)
+
+    def test_tracking_sheet_xlsx(self):
+        import io
+
+        import openpyxl
+
+        action = self.parent.action_export_xlsx()
+        attachment = self.env["ir.attachment"].search(
+            [("res_model", "=", "sales_toolkit.target"), ("res_id", "=", self.parent.id)]
+        )
+        self.assertIn(f"/web/content/{attachment.id}", action["url"])
+        workbook = openpyxl.load_workbook(io.BytesIO(attachment.raw))
+        sheet = workbook.active
+        self.assertEqual(len(workbook.worksheets), 1)
+        self.assertIn("Company Q2", sheet["A1"].value)
+        self.assertEqual(sheet["A4"].value, "Target")
+        self.assertEqual(sheet["A5"].value, "Company Q2")
+        self.assertEqual(sheet["A7"].value.strip(), "East China line A")
+        self.assertEqual((sheet["E5"].value, sheet["F5"].value), (1000, 650))
+        self.assertAlmostEqual(sheet["G5"].value, 0.65)
+        self.assertEqual(sheet["G5"].number_format, "0%")
+        self.assertEqual(sheet["F6"].value, 350)  # East China
+        self.assertEqual(sheet["F7"].value, 300)  # East China, line A and its A Pro child
+        self.assertEqual(sheet["K6"].value, "Competitor promotion slowed June")
+        self.assertEqual(sum(len(rule.rules) for rule in sheet.conditional_formatting), 3)
+        self.assertEqual(len(sheet._charts), 1)
+        with zipfile.ZipFile(io.BytesIO(attachment.raw)) as archive:
+            self.assertIn("xl/charts/chart1.xml", archive.namelist())
