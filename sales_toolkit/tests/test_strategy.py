@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 
 from freezegun import freeze_time
 from psycopg2 import IntegrityError
@@ -395,30 +395,40 @@ class TestStrategy(SalesToolkitCommon):
     # Targets
     # ------------------------------------------------------------------
 
-    def _target(self, name, completion, **vals):
+    def _target(self, name, **vals):
         values = {
             "name": name,
             "company_id": self.company.id,
             "team_id": self.team.id,
             "owner_id": self.leader.id,
             "kpi": "revenue",
-            "target_value": 500000,
+            "target_value": 50000,
+            "period_type": "custom",
             "date_from": date(2024, 3, 1),
             "date_to": date(2024, 5, 31),
         }
         values.update(vals)
-        target = self.env["sales_toolkit.target"].create(values)
-        # figures are measured from the sales records; stand in for the measurement
-        target.sudo().with_context(toolkit_refresh=True).write(
-            {"achieved_value": completion * values["target_value"] / 100, "completion_rate": completion}
-        )
-        return target
+        return self.env["sales_toolkit.target"].create(values)
 
     def test_target_completion_on_the_plan(self):
-        revenue = self._target("East China revenue", 95)
-        orders = self._target("East China new customers", 80, kpi="new_customers", target_value=15)
+        customer = self.env["res.partner"].create({"name": "Trial Co.", "is_company": True})
+        product = self.env["product.product"].create({"name": "Product A", "taxes_id": False})
+        for price in (30000, 20000):
+            order = self.env["sale.order"].create(
+                {
+                    "partner_id": customer.id,
+                    "team_id": self.team.id,
+                    "order_line": [Command.create({"product_id": product.id, "price_unit": price})],
+                }
+            )
+            order.action_confirm()
+            order.date_order = datetime(2024, 3, 20, 4)
+        revenue = self._target("East China revenue")
+        orders = self._target("East China orders", kpi="order_count", target_value=4)
+        (revenue | orders)._toolkit_refresh_figures()
+        self.assertEqual((revenue.completion_rate, orders.completion_rate), (100, 50))
         strategy = self._strategy(target_ids=[Command.set((revenue | orders).ids)])
-        self.assertAlmostEqual(strategy.target_completion, 87.5)
+        self.assertAlmostEqual(strategy.target_completion, 75)
         form = strategy.get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertIn('name="completion_rate" widget="progressbar"', form)
         html = (
@@ -427,11 +437,10 @@ class TestStrategy(SalesToolkitCommon):
             .decode()
         )
         self.assertIn("East China revenue", html)
-        self.assertIn("95</span> %", html)
-        self.assertIn("80</span> %", html)
-        # a rep of the team reads the plan and the completion, even of targets that are not theirs
+        self.assertIn("100</span> %", html)
+        self.assertIn("50</span> %", html)
         as_rep = strategy.with_user(self.salesman)
-        self.assertAlmostEqual(as_rep.target_completion, 87.5)
+        self.assertAlmostEqual(as_rep.target_completion, 75)
         self.assertIn(
             "East China revenue",
             self.env["ir.actions.report"]
