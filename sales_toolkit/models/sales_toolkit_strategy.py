@@ -147,6 +147,8 @@ class SalesToolkitStrategy(models.Model):
 
     @api.depends("target_ids.completion_rate")
     def _compute_target_completion(self):
+        # a reader's cache holds only the targets they may open: measure them all
+        self.filtered("id").invalidate_recordset(["target_ids"])
         for strategy in self:
             rates = strategy.target_ids.mapped("completion_rate")
             strategy.target_completion = sum(rates) / len(rates) if rates else 0.0
@@ -363,4 +365,7 @@ class SalesToolkitStrategy(models.Model):
     def _report_targets(self):
         """The targets printed on the plan, also those the reader cannot open: they belong to the plan."""
         self.ensure_one()
-        return self.sudo().target_ids
+        strategy = self.sudo()
+        # a reader's cache holds only the targets they may open
+        strategy.invalidate_recordset(["target_ids"])
+        return strategy.target_ids

@@ -441,6 +441,15 @@ class TestStrategy(SalesToolkitCommon):
         self.assertIn("50</span> %", html)
         as_rep = strategy.with_user(self.salesman)
         self.assertAlmostEqual(as_rep.target_completion, 75)
+        with self.assertRaises(AccessError):
+            revenue.with_user(self.salesman).read(["name"])
+        # the form opens for the rep: the targets they cannot open are left out of the list
+        spec = {"target_completion": {}, "target_ids": {"fields": {"name": {}, "completion_rate": {}}}}
+        self.assertFalse(as_rep.web_read(spec)[0]["target_ids"])
+        as_rep.invalidate_recordset(["target_completion"])
+        self.assertAlmostEqual(
+            as_rep.target_completion, 75, msg="all targets count, not only those of the rep"
+        )
         self.assertIn(
             "East China revenue",
             self.env["ir.actions.report"]
