@@ -19,7 +19,11 @@ LEAD_GRADING_FIELDS = (
     "toolkit_match_review_months",
 )
 # company fields whose change alters the figures of that company's open targets
-TARGET_FIELDS = ("toolkit_target_revenue_basis", "toolkit_target_on_track_rate", "toolkit_target_at_risk_rate")
+TARGET_FIELDS = (
+    "toolkit_target_revenue_basis",
+    "toolkit_target_on_track_rate",
+    "toolkit_target_at_risk_rate",
+)
 
 
 class ResCompany(models.Model):
@@ -113,7 +117,9 @@ class ResCompany(models.Model):
         help="Day of the month by which the owners of confirmed targets comment on the previous month.",
     )
 
-    @api.constrains("toolkit_target_on_track_rate", "toolkit_target_at_risk_rate", "toolkit_target_review_day")
+    @api.constrains(
+        "toolkit_target_on_track_rate", "toolkit_target_at_risk_rate", "toolkit_target_review_day"
+    )
     def _check_toolkit_targets(self):
         for company in self:
             if not 0 < company.toolkit_target_at_risk_rate < company.toolkit_target_on_track_rate:
@@ -196,8 +202,10 @@ class ResCompany(models.Model):
             # new rules at once; stored computes would otherwise keep the old grades
             self.env["crm.lead"]._toolkit_regrade(self)
         if any(field in vals for field in TARGET_FIELDS):
-            targets = self.env["sales_toolkit.target"].sudo().search(
-                [("company_id", "in", self.ids), ("state", "!=", "closed")]
+            targets = (
+                self.env["sales_toolkit.target"]
+                .sudo()
+                .search([("company_id", "in", self.ids), ("state", "!=", "closed")])
             )
             targets._toolkit_refresh_figures()
         return res

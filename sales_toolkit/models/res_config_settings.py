@@ -32,6 +32,10 @@ class ResConfigSettings(models.TransientModel):
     toolkit_target_revenue_basis = fields.Selection(
         related="company_id.toolkit_target_revenue_basis", readonly=False
     )
-    toolkit_target_on_track_rate = fields.Float(related="company_id.toolkit_target_on_track_rate", readonly=False)
-    toolkit_target_at_risk_rate = fields.Float(related="company_id.toolkit_target_at_risk_rate", readonly=False)
+    toolkit_target_on_track_rate = fields.Float(
+        related="company_id.toolkit_target_on_track_rate", readonly=False
+    )
+    toolkit_target_at_risk_rate = fields.Float(
+        related="company_id.toolkit_target_at_risk_rate", readonly=False
+    )
     toolkit_target_review_day = fields.Integer(related="company_id.toolkit_target_review_day", readonly=False)

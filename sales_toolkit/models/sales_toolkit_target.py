@@ -4,7 +4,6 @@ from collections import defaultdict
 from datetime import timedelta
 
 import xlsxwriter
-
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -20,7 +19,11 @@ KPIS = [
 ]
 # KPIs that add up over time and across sub-targets; the repurchase rate is a ratio
 ADDITIVE_KPIS = ("revenue", "order_count", "new_customers", "won_leads")
-CUSTOMER_TYPES = [("new", "New Customers"), ("existing", "Existing Customers"), ("key_account", "Key Accounts")]
+CUSTOMER_TYPES = [
+    ("new", "New Customers"),
+    ("existing", "Existing Customers"),
+    ("key_account", "Key Accounts"),
+]
 STATUSES = [("on_track", "On Track"), ("at_risk", "At Risk"), ("behind", "Behind")]
 PERIOD_TYPES = [("month", "Month"), ("quarter", "Quarter"), ("year", "Year"), ("custom", "Custom")]
 # what a target measures: changing one of these changes its achievement
@@ -35,7 +38,14 @@ DEFINITION_FIELDS = (
     "customer_type",
 )
 DIMENSION_FIELDS = ("team_id", "user_id", "product_categ_id", "customer_type")
-FIGURE_FIELDS = ("achieved_value", "completion_rate", "expected_rate", "forecast_value", "status", "figures_date")
+FIGURE_FIELDS = (
+    "achieved_value",
+    "completion_rate",
+    "expected_rate",
+    "forecast_value",
+    "status",
+    "figures_date",
+)
 # what a salesperson may change on a target they own
 REP_WRITABLE_FIELDS = {"remarks"}
 
@@ -178,7 +188,9 @@ class SalesToolkitTarget(models.Model):
     )
     decomposition_summary = fields.Text(compute="_compute_decomposition")
 
-    _date_check = models.Constraint("CHECK (date_to >= date_from)", "A target's period cannot end before it starts.")
+    _date_check = models.Constraint(
+        "CHECK (date_to >= date_from)", "A target's period cannot end before it starts."
+    )
     _value_check = models.Constraint("CHECK (target_value >= 0)", "A target value cannot be negative.")
     _company_period_idx = models.Index("(company_id, date_from, date_to)")
 
@@ -315,13 +327,18 @@ class SalesToolkitTarget(models.Model):
             totals[key] += child.target_value
         period_label = self.env._("Period")
         return [
-            (" + ".join(labels.get(name, period_label) for name in key) or self.env._("Same dimension"), total)
+            (
+                " + ".join(labels.get(name, period_label) for name in key) or self.env._("Same dimension"),
+                total,
+            )
             for key, total in sorted(totals.items())
         ]
 
     def _decomposition_line(self, label, total, gap):
         if self._is_zero(gap):
-            return self.env._("By %(split)s: %(total)s, adds up", split=label, total=self._format_value(total))
+            return self.env._(
+                "By %(split)s: %(total)s, adds up", split=label, total=self._format_value(total)
+            )
         return self.env._(
             "By %(split)s: %(total)s, %(direction)s by %(gap)s",
             split=label,
@@ -346,6 +363,11 @@ class SalesToolkitTarget(models.Model):
         if self._has_cycle():
             raise ValidationError(self.env._("A target cannot be its own parent or sub-target."))
 
+    @api.constrains("date_from", "date_to")
+    def _check_period(self):
+        if any(target.date_to < target.date_from for target in self):
+            raise ValidationError(self.env._("A target's period cannot end before it starts."))
+
     @api.constrains("kpi", "product_categ_id", "target_value")
     def _check_kpi_dimension(self):
         for target in self:
@@ -359,7 +381,9 @@ class SalesToolkitTarget(models.Model):
                 )
             if target.kpi == "repurchase_rate" and target.target_value > 100:
                 raise ValidationError(
-                    self.env._("%(target)s: a repurchase rate target cannot exceed 100%%.", target=target.name)
+                    self.env._(
+                        "%(target)s: a repurchase rate target cannot exceed 100%%.", target=target.name
+                    )
                 )
 
     @api.model_create_multi
@@ -426,16 +450,18 @@ class SalesToolkitTarget(models.Model):
         # the SQL CHECKs run after the insert: refuse bad input with a clear message first
         if vals.get("target_value", 0) < 0:
             raise ValidationError(self.env._("A target value cannot be negative."))
-        if vals.get("date_from") and vals.get("date_to"):
-            if fields.Date.to_date(vals["date_to"]) < fields.Date.to_date(vals["date_from"]):
-                raise ValidationError(self.env._("A target's period cannot end before it starts."))
+        dates = vals.get("date_from"), vals.get("date_to")
+        if all(dates) and fields.Date.to_date(dates[1]) < fields.Date.to_date(dates[0]):
+            raise ValidationError(self.env._("A target's period cannot end before it starts."))
 
     def _check_rep_write(self, vals):
         if self.env.su or self.env.user.has_group("sales_team.group_sale_manager"):
             return
         if set(vals) - REP_WRITABLE_FIELDS - set(FIGURE_FIELDS) - {"review_requested_date"}:
             raise AccessError(
-                self.env._("Only sales managers set and revise targets; you can add remarks to your own targets.")
+                self.env._(
+                    "Only sales managers set and revise targets; you can add remarks to your own targets."
+                )
             )
 
     def _check_revision(self, new_value):
@@ -537,7 +563,11 @@ class SalesToolkitTarget(models.Model):
         action.update(
             name=self.name,
             domain=[("parent_id", "=", self.id)],
-            context={"default_parent_id": self.id, "default_kpi": self.kpi, "default_company_id": self.company_id.id},
+            context={
+                "default_parent_id": self.id,
+                "default_kpi": self.kpi,
+                "default_company_id": self.company_id.id,
+            },
         )
         return action
 
@@ -597,37 +627,38 @@ class SalesToolkitTarget(models.Model):
         self.ensure_one()
         rows = self._tracking_sheet_rows()
         company = self.company_id
-        _ = self.env._
         with tempfile.TemporaryDirectory() as tmpdir:
             path = os.path.join(tmpdir, "sheet.xlsx")
             workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "tmpdir": tmpdir})
-            sheet = workbook.add_worksheet(_("Tracking")[:31])
+            sheet = workbook.add_worksheet(self.env._("Tracking")[:31])
             title = workbook.add_format({"bold": True, "font_size": 14})
-            header = workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True})
+            header = workbook.add_format(
+                {"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True}
+            )
             text = workbook.add_format({"border": 1})
             bold = workbook.add_format({"border": 1, "bold": True})
             number = workbook.add_format({"border": 1, "num_format": "#,##0.00"})
             percent = workbook.add_format({"border": 1, "num_format": "0%"})
             columns = [
-                (_("Target"), 36),
-                (_("Dimension"), 30),
-                (_("KPI"), 18),
-                (_("Unit"), 12),
-                (_("Period Target"), 16),
-                (_("Cumulative Achieved"), 18),
-                (_("Completion Rate"), 14),
-                (_("Expected by Now"), 14),
-                (_("Status"), 12),
-                (_("Responsible"), 20),
-                (_("Remarks"), 40),
+                (self.env._("Target"), 36),
+                (self.env._("Dimension"), 30),
+                (self.env._("KPI"), 18),
+                (self.env._("Unit"), 12),
+                (self.env._("Period Target"), 16),
+                (self.env._("Cumulative Achieved"), 18),
+                (self.env._("Completion Rate"), 14),
+                (self.env._("Expected by Now"), 14),
+                (self.env._("Status"), 12),
+                (self.env._("Responsible"), 20),
+                (self.env._("Remarks"), 40),
             ]
             for col, (_label, width) in enumerate(columns):
                 sheet.set_column(col, col, width)
-            sheet.write(0, 0, _("Target Tracking Sheet: %(target)s", target=self.name), title)
+            sheet.write(0, 0, self.env._("Target Tracking Sheet: %(target)s", target=self.name), title)
             sheet.write(
                 1,
                 0,
-                _(
+                self.env._(
                     "%(start)s – %(end)s, figures as of %(date)s",
                     start=format_date(self.env, self.date_from),
                     end=format_date(self.env, self.date_to),
@@ -660,7 +691,11 @@ class SalesToolkitTarget(models.Model):
                 ("between", (at_risk, 1), "#FFEB9C"),
                 ("<", at_risk, "#FFC7CE"),
             ):
-                options = {"type": "cell", "criteria": criteria, "format": workbook.add_format({"bg_color": colour})}
+                options = {
+                    "type": "cell",
+                    "criteria": criteria,
+                    "format": workbook.add_format({"bg_color": colour}),
+                }
                 if criteria == "between":
                     options.update(minimum=value[0], maximum=value[1] - 0.00001)
                 else:
@@ -668,7 +703,7 @@ class SalesToolkitTarget(models.Model):
                 sheet.conditional_format(rate_range, options)
             chart = workbook.add_chart({"type": "column"})
             sheet_name = sheet.get_name()
-            for col, label in ((4, _("Period Target")), (5, _("Cumulative Achieved"))):
+            for col, label in ((4, self.env._("Period Target")), (5, self.env._("Cumulative Achieved"))):
                 chart.add_series(
                     {
                         "name": label,
@@ -676,7 +711,7 @@ class SalesToolkitTarget(models.Model):
                         "values": [sheet_name, first, col, last, col],
                     }
                 )
-            chart.set_title({"name": _("Target vs Achieved")})
+            chart.set_title({"name": self.env._("Target vs Achieved")})
             sheet.insert_chart(last + 3, 0, chart, {"x_scale": 1.6, "y_scale": 1.2})
             workbook.close()
             with open(path, "rb") as file:
@@ -779,7 +814,9 @@ class SalesToolkitTarget(models.Model):
         if not specs:
             return {}
         companies = self.env["res.company"].browse({spec["company_id"] for spec in specs})
-        invoiced = set(companies.filtered(lambda company: company.toolkit_target_revenue_basis == "invoices").ids)
+        invoiced = set(
+            companies.filtered(lambda company: company.toolkit_target_revenue_basis == "invoices").ids
+        )
         families = defaultdict(list)
         for spec in specs:
             if spec["kpi"] == "won_leads":
@@ -868,7 +905,8 @@ class SalesToolkitTarget(models.Model):
         return SQL(
             """(b.customer_type IS NULL
                 OR (b.customer_type = 'key_account'
-                    AND COALESCE(%(customer)s.customer_tier ->> b.company_id::text, 'regular') IN ('vip', 'key'))
+                    AND COALESCE(%(customer)s.customer_tier ->> b.company_id::text, 'regular')
+                        IN ('vip', 'key'))
                 OR (b.customer_type = 'new' AND %(first)s >= b.utc_from AND %(first)s < b.utc_to)
                 OR (b.customer_type = 'existing' AND %(first)s < b.utc_from))""",
             customer=SQL.identifier(customer),

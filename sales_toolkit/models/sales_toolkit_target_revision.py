@@ -9,8 +9,8 @@ class SalesToolkitTargetRevision(models.Model):
     target_id = fields.Many2one("sales_toolkit.target", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="target_id.company_id", store=True)
     kpi = fields.Selection(related="target_id.kpi")
-    old_value = fields.Float(string="Old Value", required=True, readonly=True)
-    new_value = fields.Float(string="New Value", required=True, readonly=True)
+    old_value = fields.Float(required=True, readonly=True)
+    new_value = fields.Float(required=True, readonly=True)
     reason = fields.Text(required=True, readonly=True)
     date = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
     user_id = fields.Many2one(

@@ -9,11 +9,11 @@ from odoo.tests import tagged, users
 
 from .common import SalesToolkitCommon
 
-Q2_FROM, Q2_TO = date(2024, 4, 1), date(2024, 6, 30)
+Q2_FROM, Q2_TO = date(2021, 4, 1), date(2021, 6, 30)
 
 
 class TargetCommon(SalesToolkitCommon):
-    """Sales of 2024 Q2 in a company on Beijing time (UTC+8)."""
+    """Sales of 2021 Q2 in a company on Beijing time (UTC+8)."""
 
     @classmethod
     def setUpClass(cls):
@@ -41,24 +41,26 @@ class TargetCommon(SalesToolkitCommon):
 
         order = cls._order
         # 23:30 on 31 March in Beijing: March, the customer's first order
-        order(cls.cust_old, [(cls.product_b, 1000)], datetime(2024, 3, 31, 15, 30), cls.team_east)
-        order(cls.cust_lapsed, [(cls.product_b, 70)], datetime(2024, 2, 10, 3, 0), cls.team_east)
+        order(cls.cust_old, [(cls.product_b, 1000)], datetime(2021, 3, 31, 15, 30), cls.team_east)
+        order(cls.cust_lapsed, [(cls.product_b, 70)], datetime(2021, 2, 10, 3, 0), cls.team_east)
         # 00:30 on 1 April in Beijing (16:30 UTC on 31 March): April
-        order(cls.cust_old, [(cls.product_a, 100)], datetime(2024, 3, 31, 16, 30), cls.team_east)
+        order(cls.cust_old, [(cls.product_a, 100)], datetime(2021, 3, 31, 16, 30), cls.team_east)
         order(
             cls.cust_new,
             [(cls.product_a_pro, 200), (cls.product_b, 50)],
-            datetime(2024, 5, 10, 2, 0),
+            datetime(2021, 5, 10, 2, 0),
             cls.team_east,
             user=cls.salesman,
         )
         # 23:59 on 30 June in Beijing: still June
-        order(cls.cust_key, [(cls.product_b, 300)], datetime(2024, 6, 30, 15, 59), cls.team_south)
+        order(cls.cust_key, [(cls.product_b, 300)], datetime(2021, 6, 30, 15, 59), cls.team_south)
         # never counted: July in Beijing, a quotation, a cancelled order, another company
-        order(cls.cust_new, [(cls.product_a, 5000)], datetime(2024, 6, 30, 16, 0), cls.team_east)
-        order(cls.cust_new, [(cls.product_a, 7000)], datetime(2024, 5, 1, 2, 0), cls.team_east, state="draft")
-        order(cls.cust_new, [(cls.product_a, 9000)], datetime(2024, 5, 2, 2, 0), cls.team_east, state="cancel")
-        order(cls.cust_new, [(cls.product_a, 11000)], datetime(2024, 5, 3, 2, 0), company=cls.company_b)
+        order(cls.cust_new, [(cls.product_a, 5000)], datetime(2021, 6, 30, 16, 0), cls.team_east)
+        order(cls.cust_new, [(cls.product_a, 7000)], datetime(2021, 5, 1, 2, 0), cls.team_east, state="draft")
+        order(
+            cls.cust_new, [(cls.product_a, 9000)], datetime(2021, 5, 2, 2, 0), cls.team_east, state="cancel"
+        )
+        order(cls.cust_new, [(cls.product_a, 11000)], datetime(2021, 5, 3, 2, 0), company=cls.company_b)
 
     @classmethod
     def _order(cls, partner, lines, when, team=None, user=None, state="sale", company=None):
@@ -112,8 +114,10 @@ class TestTargetMeasure(TargetCommon):
     def test_period_from_quick_choice(self):
         target = self._target()
         self.assertEqual(target.date_to, Q2_TO)
-        self.assertEqual(self._target(period_type="month").date_to, date(2024, 4, 30))
-        self.assertEqual(self._target(period_type="year", date_from=date(2024, 1, 1)).date_to, date(2024, 12, 31))
+        self.assertEqual(self._target(period_type="month").date_to, date(2021, 4, 30))
+        self.assertEqual(
+            self._target(period_type="year", date_from=date(2021, 1, 1)).date_to, date(2021, 12, 31)
+        )
 
     def test_revenue_by_dimension(self):
         # confirmed lines only, days in Beijing time: 100 + 200 + 50 + 300
@@ -124,17 +128,19 @@ class TestTargetMeasure(TargetCommon):
         # a category counts its children's products
         self.assertAchieved(300, product_categ_id=self.categ_a.id)
         self.assertAchieved(200, product_categ_id=self.categ_a_pro.id)
-        self.assertAchieved(200, product_categ_id=self.categ_a.id, team_id=self.team_east.id, customer_type="new")
+        self.assertAchieved(
+            200, product_categ_id=self.categ_a.id, team_id=self.team_east.id, customer_type="new"
+        )
         self.assertAchieved(550, customer_type="new")
         self.assertAchieved(100, customer_type="existing")
         self.assertAchieved(300, customer_type="key_account")
 
     def test_month_boundary_in_company_timezone(self):
-        self.assertAchieved(100, period_type="month", date_from=date(2024, 4, 1))
-        self.assertAchieved(1070, period_type="custom", date_from=date(2024, 2, 1), date_to=date(2024, 3, 31))
+        self.assertAchieved(100, period_type="month", date_from=date(2021, 4, 1))
+        self.assertAchieved(1070, period_type="custom", date_from=date(2021, 2, 1), date_to=date(2021, 3, 31))
         # the same order falls in March when the company keeps UTC
         self.company.partner_id.tz = False
-        self.assertAchieved(0, period_type="month", date_from=date(2024, 4, 1))
+        self.assertAchieved(0, period_type="month", date_from=date(2021, 4, 1))
 
     def test_counts(self):
         self.assertAchieved(3, kpi="order_count")
@@ -146,7 +152,7 @@ class TestTargetMeasure(TargetCommon):
         self.assertAchieved(1, kpi="new_customers", customer_type="key_account")
 
     def test_repurchase_rate_is_the_care_plan_definition(self):
-        # of the customers of 2024 Q1 (old, lapsed), the old one ordered again
+        # of the customers of 2021 Q1 (old, lapsed), the old one ordered again
         target = self.assertAchieved(50, kpi="repurchase_rate", target_value=30)
         rate, base, repeat = self.env["res.partner"]._toolkit_repurchase_rate(self.company, Q2_FROM, Q2_TO)
         self.assertEqual((rate, base, repeat), (target.achieved_value, 2, 1))
@@ -160,13 +166,17 @@ class TestTargetMeasure(TargetCommon):
         leads = self.env["crm.lead"].create(
             [
                 {"name": name, "type": "opportunity", "team_id": team.id, "user_id": self.salesman.id}
-                for name, team in (("in", self.team_east), ("late", self.team_east), ("south", self.team_south))
+                for name, team in (
+                    ("in", self.team_east),
+                    ("late", self.team_east),
+                    ("south", self.team_south),
+                )
             ]
         )
         leads.write({"stage_id": stage_won.id})
-        leads[0].date_closed = datetime(2024, 3, 31, 17, 0)  # 1 April in Beijing
-        leads[1].date_closed = datetime(2024, 6, 30, 16, 30)  # 1 July in Beijing
-        leads[2].date_closed = datetime(2024, 5, 5)
+        leads[0].date_closed = datetime(2021, 3, 31, 17, 0)  # 1 April in Beijing
+        leads[1].date_closed = datetime(2021, 6, 30, 16, 30)  # 1 July in Beijing
+        leads[2].date_closed = datetime(2021, 5, 5)
         self.assertAchieved(2, kpi="won_leads")
         self.assertAchieved(1, kpi="won_leads", team_id=self.team_east.id)
         with self.assertRefused(ValidationError, "no product category"):
@@ -174,13 +184,15 @@ class TestTargetMeasure(TargetCommon):
 
     def test_invoiced_revenue(self):
         self.company.toolkit_target_revenue_basis = "invoices"
-        if not self.env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", self.company.id)]):
+        if not self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", self.company.id)]
+        ):
             self.skipTest("no sales journal: the company has no chart of accounts")
         move = self.env["account.move"].create(
             {
                 "move_type": "out_invoice",
                 "partner_id": self.cust_old.id,
-                "invoice_date": date(2024, 5, 20),
+                "invoice_date": date(2021, 5, 20),
                 "team_id": self.team_east.id,
                 "invoice_line_ids": [
                     Command.create({"product_id": self.product_a.id, "price_unit": 400, "tax_ids": False}),
@@ -221,21 +233,19 @@ class TestTargetMeasure(TargetCommon):
 class TestTargetLifecycle(TargetCommon):
     def test_pace_and_status_with_frozen_clock(self):
         # 16 May in Beijing: 46 of the quarter's 91 days
-        with freeze_time("2024-05-16 02:00:00"):
+        with freeze_time("2021-05-16 02:00:00"):
             on_track = self._target(target_value=1000)
             at_risk = self._target(target_value=1400)
             behind = self._target(target_value=2000)
         self.assertAlmostEqual(on_track.expected_rate, 100 * 46 / 91, places=2)
         self.assertAlmostEqual(on_track.forecast_value, 650 * 91 / 46, places=2)
         self.assertAlmostEqual(on_track.completion_rate, 65.0)
-        self.assertEqual(
-            (on_track.status, at_risk.status, behind.status), ("on_track", "at_risk", "behind")
-        )
+        self.assertEqual((on_track.status, at_risk.status, behind.status), ("on_track", "at_risk", "behind"))
         # the thresholds are settings: a stricter company puts the first one at risk
-        with freeze_time("2024-05-16 02:00:00"):
+        with freeze_time("2021-05-16 02:00:00"):
             self.company.toolkit_target_on_track_rate = 130
         self.assertEqual(on_track.status, "at_risk")
-        with freeze_time("2024-03-20"):
+        with freeze_time("2021-03-20"):
             early = self._target(target_value=1000)
         self.assertEqual((early.expected_rate, early.forecast_value, early.status), (0.0, 0.0, "on_track"))
         late = self._target(target_value=1000)  # the period is over
@@ -272,7 +282,14 @@ class TestTargetLifecycle(TargetCommon):
         revision = target.revision_ids
         self.assertRecordValues(
             revision,
-            [{"old_value": 900, "new_value": 800, "reason": "Competitor cut its price in March", "user_id": self.env.uid}],
+            [
+                {
+                    "old_value": 900,
+                    "new_value": 800,
+                    "reason": "Competitor cut its price in March",
+                    "user_id": self.env.uid,
+                }
+            ],
         )
         self.assertIn("Competitor cut its price", target.message_ids[0].body)
         self.assertAlmostEqual(target.completion_rate, 100 * 650 / 800)
@@ -290,7 +307,7 @@ class TestTargetLifecycle(TargetCommon):
         target.action_confirm()
         target.action_close()
         self.assertEqual(target.achieved_value, 650)
-        self._order(self.cust_new, [(self.product_a, 1000)], datetime(2024, 5, 20), self.team_east)
+        self._order(self.cust_new, [(self.product_a, 1000)], datetime(2021, 5, 20), self.team_east)
         target._toolkit_refresh_figures()
         with self.no_commit():
             self.env["sales_toolkit.target"]._cron_refresh_figures()
@@ -306,23 +323,25 @@ class TestTargetLifecycle(TargetCommon):
     def test_cron_measures_new_orders(self):
         target = self._target()
         target.action_confirm()
-        self._order(self.cust_new, [(self.product_a, 1000)], datetime(2024, 5, 20), self.team_east)
+        self._order(self.cust_new, [(self.product_a, 1000)], datetime(2021, 5, 20), self.team_east)
         self.assertEqual(target.achieved_value, 650)
-        self.env.cr.execute("UPDATE sales_toolkit_target SET figures_date = '2024-01-01' WHERE id = %s", [target.id])
+        self.env.cr.execute(
+            "UPDATE sales_toolkit_target SET figures_date = '2021-01-01' WHERE id = %s", [target.id]
+        )
         target.invalidate_recordset(["figures_date"])
         with self.no_commit():
             self.env["sales_toolkit.target"]._cron_refresh_figures()
         self.assertEqual(target.achieved_value, 1650)
 
     def test_suggest_from_history(self):
-        self._order(self.cust_old, [(self.product_a, 400)], datetime(2022, 5, 1), self.team_east)
-        self._order(self.cust_old, [(self.product_a, 600)], datetime(2023, 5, 1), self.team_east)
-        self._order(self.cust_old, [(self.product_a, 999)], datetime(2023, 8, 1), self.team_east)
-        target = self._target(period_type="quarter", date_from=date(2025, 4, 1), team_id=self.team_east.id)
+        self._order(self.cust_old, [(self.product_a, 400)], datetime(2019, 5, 1), self.team_east)
+        self._order(self.cust_old, [(self.product_a, 600)], datetime(2020, 5, 1), self.team_east)
+        self._order(self.cust_old, [(self.product_a, 999)], datetime(2020, 8, 1), self.team_east)
+        target = self._target(period_type="quarter", date_from=date(2022, 4, 1), team_id=self.team_east.id)
         wizard = self.env["sales_toolkit.target.suggest"].create({"target_id": target.id, "growth_rate": 15})
         self.assertEqual((wizard.last_year_value, wizard.two_years_ago_value), (350.0, 600.0))
         self.assertAlmostEqual(wizard.suggested_value, 475 * 1.15)
-        target.date_from = date(2024, 4, 1)
+        target.date_from = date(2021, 4, 1)
         wizard = self.env["sales_toolkit.target.suggest"].create({"target_id": target.id, "growth_rate": 15})
         self.assertEqual((wizard.last_year_value, wizard.two_years_ago_value), (600.0, 400.0))
         self.assertAlmostEqual(wizard.suggested_value, 575.0)
@@ -330,7 +349,9 @@ class TestTargetLifecycle(TargetCommon):
         self.assertAlmostEqual(target.target_value, 575.0)
         # a confirmed target is revised, with the reason on record
         target.action_confirm()
-        self.env["sales_toolkit.target.suggest"].create({"target_id": target.id, "growth_rate": 20}).action_apply()
+        self.env["sales_toolkit.target.suggest"].create(
+            {"target_id": target.id, "growth_rate": 20}
+        ).action_apply()
         self.assertAlmostEqual(target.target_value, 600.0)
         self.assertIn("Suggested from history", target.revision_ids.reason)
         empty = self._target(date_from=date(2030, 4, 1))
@@ -340,26 +361,26 @@ class TestTargetLifecycle(TargetCommon):
     def test_monthly_review_checkpoint(self):
         target = self._target(owner_id=self.salesman.id)
         target.action_confirm()
-        later = self._target(name="Starts in July", date_from=date(2024, 7, 1))
+        later = self._target(name="Starts in July", date_from=date(2021, 7, 1))
         later.action_confirm()
         Target = self.env["sales_toolkit.target"]
         review = self.env.ref("sales_toolkit.mail_activity_type_target_review")
-        with self.no_commit(), freeze_time("2024-06-01 01:00:00"):
+        with self.no_commit(), freeze_time("2021-06-01 01:00:00"):
             Target._cron_schedule_reviews()
             Target._cron_schedule_reviews()
         activity = target.activity_ids.filtered(lambda a: a.activity_type_id == review)
         self.assertEqual(len(activity), 1)
-        self.assertEqual((activity.user_id, activity.date_deadline), (self.salesman, date(2024, 6, 5)))
-        self.assertIn("May 2024", activity.summary)
+        self.assertEqual((activity.user_id, activity.date_deadline), (self.salesman, date(2021, 6, 5)))
+        self.assertIn("May 2021", activity.summary)
         self.assertFalse(later.activity_ids)
         # after the review day, no late checkpoint is created
         activity.unlink()
-        with self.no_commit(), freeze_time("2024-07-06 01:00:00"):
+        with self.no_commit(), freeze_time("2021-07-06 01:00:00"):
             Target._cron_schedule_reviews()
         self.assertFalse(target.activity_ids)
-        with self.no_commit(), freeze_time("2024-07-02 01:00:00"):
+        with self.no_commit(), freeze_time("2021-07-02 01:00:00"):
             Target._cron_schedule_reviews()
-        self.assertEqual(target.activity_ids.date_deadline, date(2024, 7, 5))
+        self.assertEqual(target.activity_ids.date_deadline, date(2021, 7, 5))
 
     def _refresh_queries(self, targets):
         targets._toolkit_refresh_figures()  # warm the caches
@@ -375,11 +396,18 @@ class TestTargetLifecycle(TargetCommon):
         types = ("new", "existing", "key_account", False, "new")
         single = self._target(team_id=self.team_east.id)
         fifty = self.env["sales_toolkit.target"].concat(
-            *(self._target(team_id=team.id, customer_type=ctype) for team in teams for ctype in types for _i in range(5))
+            *(
+                self._target(team_id=team.id, customer_type=ctype)
+                for team in teams
+                for ctype in types
+                for _i in range(5)
+            )
         )
         self.assertEqual(self._refresh_queries(single), self._refresh_queries(fifty))
         # every KPI family at once: one target per KPI, then fifty of them
-        five = self.env["sales_toolkit.target"].concat(*(self._target(kpi=kpi, target_value=10) for kpi in kpis))
+        five = self.env["sales_toolkit.target"].concat(
+            *(self._target(kpi=kpi, target_value=10) for kpi in kpis)
+        )
         mixed = self.env["sales_toolkit.target"].concat(
             *(
                 self._target(kpi=kpi, target_value=10, team_id=team.id, customer_type=ctype)
@@ -407,7 +435,9 @@ class TestTargetAccess(TargetCommon):
 
     @users("st_salesman")
     def test_rep_reads_own_and_rolled_up_targets(self):
-        visible = self.env["sales_toolkit.target"].search([("id", "in", (self.company_target | self.region | self.person | self.other).ids)])
+        visible = self.env["sales_toolkit.target"].search(
+            [("id", "in", (self.company_target | self.region | self.person | self.other).ids)]
+        )
         self.assertEqual(visible, self.region | self.person)
         region = self.region.with_user(self.env.user)
         region.remarks = "Competitor promotion slowed March"
@@ -416,17 +446,23 @@ class TestTargetAccess(TargetCommon):
         with self.assertRefused(AccessError, "."):
             self.person.with_user(self.env.user).remarks = "not mine"
         with self.assertRefused(AccessError, "."):
-            self.env["sales_toolkit.target"].create({"name": "x", "owner_id": self.env.uid, "target_value": 1})
+            self.env["sales_toolkit.target"].create(
+                {"name": "x", "owner_id": self.env.uid, "target_value": 1}
+            )
         region.message_post(body="March: two new customers")
 
     @users("st_salesman_2")
     def test_salesperson_dimension_reads_own(self):
         visible = self.env["sales_toolkit.target"].search([])
-        self.assertEqual(visible & (self.company_target | self.region | self.person | self.other), self.person)
+        self.assertEqual(
+            visible & (self.company_target | self.region | self.person | self.other), self.person
+        )
 
     @users("st_leader")
     def test_leader_reads_all_writes_own_remarks(self):
-        targets = self.env["sales_toolkit.target"].search([("id", "in", (self.company_target | self.other).ids)])
+        targets = self.env["sales_toolkit.target"].search(
+            [("id", "in", (self.company_target | self.other).ids)]
+        )
         self.assertEqual(len(targets), 2)
         self.other.with_user(self.env.user).remarks = "ok"
         with self.assertRefused(AccessError, "."):
@@ -465,8 +501,11 @@ class TestTargetSheets(TargetCommon):
             remarks="Competitor promotion slowed June",
         )
         cls.east_a = cls._target(
-            name="East China line A", parent_id=cls.east.id, team_id=cls.team_east.id,
-            product_categ_id=cls.categ_a.id, target_value=250,
+            name="East China line A",
+            parent_id=cls.east.id,
+            team_id=cls.team_east.id,
+            product_categ_id=cls.categ_a.id,
+            target_value=250,
         )
         cls.south = cls._target(
             name="South China Q2", parent_id=cls.parent.id, team_id=cls.team_south.id, target_value=500

@@ -30,7 +30,9 @@ class SalesToolkitTargetSuggest(models.TransientModel):
         for wizard in self:
             target = wizard.target_id
             if not target:
-                wizard.update(last_year_value=0.0, two_years_ago_value=0.0, average_value=0.0, history_label="")
+                wizard.update(
+                    last_year_value=0.0, two_years_ago_value=0.0, average_value=0.0, history_label=""
+                )
                 continue
             history = Target._toolkit_history(target._measure_spec())
             values = [value for _start, _end, value in history]
@@ -38,7 +40,8 @@ class SalesToolkitTargetSuggest(models.TransientModel):
             years = [value for value in values if value]
             wizard.average_value = sum(years) / len(years) if years else 0.0
             wizard.history_label = ", ".join(
-                f"{format_date(self.env, start)} – {format_date(self.env, end)}" for start, end, _value in history
+                f"{format_date(self.env, start)} – {format_date(self.env, end)}"
+                for start, end, _value in history
             )
 
     @api.depends("average_value", "growth_rate")
