@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 # The handbook: focus on 1-2 core strategies at a time.
 FOCUS_LIMIT = 2
@@ -260,8 +261,8 @@ class SalesToolkitStrategy(models.Model):
                     "%(end)s (%(names)s); “%(strategy)s” would be one more.",
                     team=strategy.team_id.name,
                     count=len(overlapping),
-                    start=fields.Date.to_string(strategy.date_from),
-                    end=fields.Date.to_string(strategy.date_to),
+                    start=format_date(self.env, strategy.date_from),
+                    end=format_date(self.env, strategy.date_to),
                     names=", ".join(overlapping.mapped("name")),
                     strategy=strategy.name,
                 )

@@ -83,6 +83,7 @@ class TestStrategy(SalesToolkitCommon):
         self.assertEqual(third.state, "draft", "not activated without confirmation")
         wizard = self.env["sales_toolkit.strategy.activate"].browse(action["res_id"])
         self.assertIn("Toolkit East", wizard.message)
+        self.assertIn("between 05/01/2024 and 08/31/2024", wizard.message)
         self.assertIn("First", wizard.message)
         self.assertIn("1-2 core strategies", wizard.message)
         # a direct write does not slip past the rule either
@@ -292,6 +293,9 @@ class TestStrategy(SalesToolkitCommon):
             self.env["sales_toolkit.strategy.kpi"].with_user(self.salesman).create(
                 {"strategy_id": east.id, "name": "Sneaky"}
             )
+        with self.assertRaises(AccessError):
+            east.with_user(self.salesman).action_activate()
+        self.assertEqual(east.state, "draft")
         # ... and a rep named among the resources reads that plan
         south.resource_user_ids = self.salesman
         self.assertEqual(Strategy.with_user(self.salesman).search([("id", "in", ids)]), east | south)
@@ -379,6 +383,14 @@ class TestStrategy(SalesToolkitCommon):
             [(False, "list"), (False, "calendar"), (False, "search")]
         )["views"]
         self.assertIn('name="overdue"', milestones["search"]["arch"])
+        self.assertIn('date_start="date"', milestones["calendar"]["arch"])
+        wizard = (
+            self.env["sales_toolkit.strategy.activate"].with_user(self.manager).get_views([(False, "form")])
+        )
+        self.assertIn("action_confirm", wizard["views"]["form"]["arch"])
+        menu = self.env.ref("sales_toolkit.sales_toolkit_strategy_menu")
+        self.assertEqual(menu.parent_id, self.env.ref("sales_toolkit.sales_toolkit_planning_menu"))
+        self.assertIn(menu.id, self.env["ir.ui.menu"].with_user(self.salesman)._visible_menu_ids())
         for domain in (
             [("team_id.user_id", "=", self.env.uid)],
             [("has_overdue_milestone", "=", True)],
