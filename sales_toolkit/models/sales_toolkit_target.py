@@ -525,12 +525,6 @@ class SalesToolkitTarget(models.Model):
         self._toolkit_refresh_figures()
         return True
 
-    def action_reset_draft(self):
-        if self.filtered(lambda target: target.state != "confirmed"):
-            raise UserError(self.env._("Only confirmed targets can go back to draft."))
-        self.write({"state": "draft"})
-        return True
-
     def action_refresh_figures(self):
         self._toolkit_refresh_figures()
         return True
@@ -607,14 +601,19 @@ class SalesToolkitTarget(models.Model):
         """The tracking sheet as an Excel file, attached to the target and downloaded."""
         self.ensure_one()
         content = self._tracking_sheet_xlsx()
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": self.env._("Target tracking - %(target)s.xlsx", target=self.name),
-                "raw": content,
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            }
+        # whoever may read the target may export it; attaching needs no write access
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": self.env._("Target tracking - %(target)s.xlsx", target=self.name),
+                    "raw": content,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                    "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                }
+            )
         )
         return {
             "type": "ir.actions.act_url",

@@ -450,6 +450,9 @@ class TestTargetAccess(TargetCommon):
                 {"name": "x", "owner_id": self.env.uid, "target_value": 1}
             )
         region.message_post(body="March: two new customers")
+        # a rep exports the tracking sheet of a target they read but do not own
+        action = self.person.with_user(self.env.user).action_export_xlsx()
+        self.assertIn("/web/content/", action["url"])
 
     @users("st_salesman_2")
     def test_salesperson_dimension_reads_own(self):
