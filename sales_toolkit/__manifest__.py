@@ -41,7 +41,6 @@
         "reports/sales_toolkit_target_reports.xml",
         "reports/sales_toolkit_strategy_reports.xml",
         "views/sales_toolkit_menus.xml",
-        "views/sales_toolkit_strategy_menus.xml",
     ],
     "demo": [
         "demo/sales_toolkit_demo.xml",

@@ -11,7 +11,7 @@ def test_manifest_contract():
     manifest = _manifest()
     assert manifest["version"] == "19.0.1.0.0"
     assert manifest["license"] == "LGPL-3"
-    assert set(manifest["depends"]) == {"crm", "sale"}
+    assert set(manifest["depends"]) == {"crm", "sale", "web_hierarchy"}
     assert manifest["demo"], "demo data is declared under demo"
 
 
