@@ -164,6 +164,16 @@ class SalesToolkitTarget(models.Model):
         help="The person who answers for this target (责任人), whatever its dimension.",
     )
     remarks = fields.Text(help="Market changes and other notes (备注).")
+    strategy_ids = fields.Many2many(
+        "sales_toolkit.strategy",
+        "sales_toolkit_strategy_target_rel",
+        "target_id",
+        "strategy_id",
+        string="Strategies",
+        copy=False,
+        help="The strategy plans that serve this target.",
+    )
+    strategy_count = fields.Integer(compute="_compute_strategy_count")
     revision_ids = fields.One2many("sales_toolkit.target.revision", "target_id", string="Revisions")
     revision_count = fields.Integer(compute="_compute_revision_count")
     responsible_user_ids = fields.Many2many(
@@ -223,6 +233,11 @@ class SalesToolkitTarget(models.Model):
         counts = dict(self._read_group([("parent_id", "in", self.ids)], ["parent_id"], ["__count"]))
         for target in self:
             target.child_count = counts.get(target, 0)
+
+    @api.depends("strategy_ids")
+    def _compute_strategy_count(self):
+        for target in self:
+            target.strategy_count = len(target.strategy_ids)
 
     def _compute_revision_count(self):
         counts = dict(
@@ -563,6 +578,12 @@ class SalesToolkitTarget(models.Model):
                 "default_company_id": self.company_id.id,
             },
         )
+        return action
+
+    def action_open_strategies(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("sales_toolkit.sales_toolkit_strategy_action")
+        action.update(domain=[("target_ids", "in", self.ids)], context={"default_target_ids": self.ids})
         return action
 
     def action_open_revisions(self):

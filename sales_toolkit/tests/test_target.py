@@ -515,6 +515,20 @@ class TestTargetSheets(TargetCommon):
         )
         cls.unrelated = cls._target(name="Unrelated target")
 
+    def test_strategies_of_a_target(self):
+        strategy = self.env["sales_toolkit.strategy"].create(
+            {
+                "name": "East China launch",
+                "team_id": self.team_east.id,
+                "date_from": Q2_FROM,
+                "date_to": Q2_TO,
+                "target_ids": [Command.link(self.east.id)],
+            }
+        )
+        self.assertEqual((self.east.strategy_ids, self.east.strategy_count), (strategy, 1))
+        action = self.east.action_open_strategies()
+        self.assertEqual(self.env["sales_toolkit.strategy"].search(action["domain"]), strategy)
+
     def test_tracking_sheet_rows_depth_first(self):
         rows = [(depth, target.name) for depth, target in self.parent._tracking_sheet_rows()]
         self.assertEqual(
