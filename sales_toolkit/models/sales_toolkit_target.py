@@ -54,7 +54,7 @@ class SalesToolkitTarget(models.Model):
     _name = "sales_toolkit.target"
     _description = "Sales Target"
     _inherit = ["mail.thread", "mail.activity.mixin"]
-    _order = "date_from desc, parent_path, sequence, id"
+    _order = "date_from desc, sequence, id"
     _parent_store = True
     _check_company_auto = True
     # owners comment on their figures (review checkpoints) without write access
@@ -180,8 +180,13 @@ class SalesToolkitTarget(models.Model):
         "res.users",
         compute="_compute_responsible_user_ids",
         search="_search_responsible_user_ids",
+        compute_sudo=True,
+        recursive=True,
         string="Accountable Users",
         help="The owner and salesperson of this target and of every target it rolls up to.",
+    )
+    can_manage = fields.Boolean(
+        compute="_compute_can_manage", help="The current user may set and revise targets."
     )
     review_requested_date = fields.Date(
         readonly=True, copy=False, help="Deadline of the last monthly review checkpoint requested."
@@ -248,14 +253,12 @@ class SalesToolkitTarget(models.Model):
         for target in self:
             target.revision_count = counts.get(target, 0)
 
-    @api.depends("owner_id", "user_id", "parent_id")
+    @api.depends("owner_id", "user_id", "parent_id.responsible_user_ids")
     def _compute_responsible_user_ids(self):
         for target in self:
-            users, node = self.env["res.users"], target
-            while node:
-                users |= node.owner_id | node.user_id
-                node = node.parent_id
-            target.responsible_user_ids = users
+            target.responsible_user_ids = (
+                target.owner_id | target.user_id | target.parent_id.responsible_user_ids
+            )
 
     def _search_responsible_user_ids(self, operator, value):
         if operator != "in":
@@ -268,6 +271,10 @@ class SalesToolkitTarget(models.Model):
             .search(["|", ("owner_id", "in", user_ids), ("user_id", "in", user_ids)])
         )
         return [("id", "child_of", own.ids)] if own else [("id", "in", [])]
+
+    @api.depends_context("uid")
+    def _compute_can_manage(self):
+        self.can_manage = self.env.user.has_group("sales_team.group_sale_manager")
 
     @api.depends("team_id", "user_id", "product_categ_id", "customer_type")
     def _compute_dimension_label(self):
@@ -407,6 +414,8 @@ class SalesToolkitTarget(models.Model):
             self._check_values(vals)
             if self._figures_in(vals):
                 raise UserError(self._figures_message())
+            if vals.get("parent_id") and self.browse(vals["parent_id"]).state == "closed":
+                raise UserError(self.env._("A closed target is frozen: reopen it before adding sub-targets."))
         targets = super().create(vals_list)
         targets._toolkit_refresh_figures()
         return targets
@@ -416,17 +425,14 @@ class SalesToolkitTarget(models.Model):
         if self._figures_in(vals):
             raise UserError(self._figures_message())
         self._check_rep_write(vals)
+        self._check_lifecycle(vals)
         if "target_value" in vals:
             self._check_revision(vals["target_value"])
-        if set(vals) & {*DEFINITION_FIELDS, "target_value", "parent_id"} and self.filtered(
-            lambda target: target.state == "closed"
-        ):
-            raise UserError(self.env._("A closed target is frozen: reopen it before changing it."))
         revisions = self._revision_values(vals)
         res = super().write(vals)
         if revisions:
             self.env["sales_toolkit.target.revision"].sudo().create(revisions)
-            self._message_log_batch(
+            self.browse([revision["target_id"] for revision in revisions])._message_log_batch(
                 {
                     revision["target_id"]: self.env._(
                         "Target revised from %(old)s to %(new)s. Reason: %(reason)s",
@@ -450,6 +456,24 @@ class SalesToolkitTarget(models.Model):
         if self.child_ids - self:
             raise UserError(self.env._("Delete or move the sub-targets of a target before deleting it."))
 
+    def _check_lifecycle(self, vals):
+        """States move only through the actions; what a confirmed target measures is fixed."""
+        if "state" in vals and not self.env.context.get("toolkit_target_action"):
+            raise UserError(self.env._("Use Confirm, Close and Reopen to change the state of a target."))
+        if set(vals) & {*DEFINITION_FIELDS, "target_value", "parent_id", "child_ids"} and self.filtered(
+            lambda target: target.state == "closed"
+        ):
+            raise UserError(self.env._("A closed target is frozen: reopen it before changing it."))
+        if vals.get("parent_id") and self.browse(vals["parent_id"]).state == "closed":
+            raise UserError(self.env._("A closed target is frozen: reopen it before adding sub-targets."))
+        if set(vals) & set(DEFINITION_FIELDS) and self.filtered(lambda target: target.state == "confirmed"):
+            raise UserError(
+                self.env._(
+                    "A confirmed target keeps what it measures (KPI, period, dimensions): revise its "
+                    "value, or close it and set a new target."
+                )
+            )
+
     @api.model
     def _figures_in(self, vals):
         return bool(set(vals) & set(FIGURE_FIELDS))
@@ -472,7 +496,7 @@ class SalesToolkitTarget(models.Model):
     def _check_rep_write(self, vals):
         if self.env.su or self.env.user.has_group("sales_team.group_sale_manager"):
             return
-        if set(vals) - REP_WRITABLE_FIELDS - set(FIGURE_FIELDS) - {"review_requested_date"}:
+        if set(vals) - REP_WRITABLE_FIELDS:
             raise AccessError(
                 self.env._(
                     "Only sales managers set and revise targets; you can add remarks to your own targets."
@@ -511,7 +535,16 @@ class SalesToolkitTarget(models.Model):
 
     # ------------------------------------------------------------------ actions
 
+    def _check_can_manage(self):
+        if not (self.env.su or self.env.user.has_group("sales_team.group_sale_manager")):
+            raise AccessError(
+                self.env._(
+                    "Only sales managers set and revise targets; you can add remarks to your own targets."
+                )
+            )
+
     def action_confirm(self):
+        self._check_can_manage()
         for target in self:
             if target.state != "draft":
                 raise UserError(self.env._("%(target)s is not a draft.", target=target.name))
@@ -519,21 +552,23 @@ class SalesToolkitTarget(models.Model):
                 raise UserError(
                     self.env._("%(target)s: set the target value before confirming it.", target=target.name)
                 )
-        self.write({"state": "confirmed"})
+        self.with_context(toolkit_target_action=True).write({"state": "confirmed"})
         return True
 
     def action_close(self):
+        self._check_can_manage()
         if self.filtered(lambda target: target.state != "confirmed"):
             raise UserError(self.env._("Only confirmed targets can be closed."))
         # the achievement is measured one last time, then frozen
         self._toolkit_refresh_figures()
-        self.write({"state": "closed"})
+        self.with_context(toolkit_target_action=True).write({"state": "closed"})
         return True
 
     def action_reopen(self):
+        self._check_can_manage()
         if self.filtered(lambda target: target.state != "closed"):
             raise UserError(self.env._("Only closed targets can be reopened."))
-        self.write({"state": "confirmed"})
+        self.with_context(toolkit_target_action=True).write({"state": "confirmed"})
         self._message_log_batch(
             {target.id: self.env._("Target reopened: its achievement is measured again.") for target in self}
         )
@@ -611,6 +646,8 @@ class SalesToolkitTarget(models.Model):
         children = defaultdict(list)
         for target in tree - self:
             children[target.parent_id.id].append(target)
+        for siblings in children.values():
+            siblings.sort(key=lambda target: (target.sequence, target.id))
         rows, stack = [], [(0, self)]
         while stack:
             depth, target = stack.pop()
@@ -622,19 +659,21 @@ class SalesToolkitTarget(models.Model):
         """The tracking sheet as an Excel file, attached to the target and downloaded."""
         self.ensure_one()
         content = self._tracking_sheet_xlsx()
-        # whoever may read the target may export it; attaching needs no write access
-        attachment = (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
-                {
-                    "name": self.env._("Target tracking - %(target)s.xlsx", target=self.name),
-                    "raw": content,
-                    "res_model": self._name,
-                    "res_id": self.id,
-                    "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                }
-            )
+        name = self.env._("Target tracking - %(target)s.xlsx", target=self.name)
+        # whoever may read the target may export it; attaching needs no write access.
+        # The previous export of the same sheet is replaced, not piled up.
+        Attachment = self.env["ir.attachment"].sudo()
+        Attachment.search(
+            [("res_model", "=", self._name), ("res_id", "=", self.id), ("name", "=", name)]
+        ).unlink()
+        attachment = Attachment.create(
+            {
+                "name": name,
+                "raw": content,
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
         )
         return {
             "type": "ir.actions.act_url",
@@ -646,7 +685,6 @@ class SalesToolkitTarget(models.Model):
         """xlsxwriter in constant_memory mode: rows are streamed to a temporary file."""
         self.ensure_one()
         rows = self._tracking_sheet_rows()
-        company = self.company_id
         with tempfile.TemporaryDirectory() as tmpdir:
             path = os.path.join(tmpdir, "sheet.xlsx")
             workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "tmpdir": tmpdir})
@@ -674,8 +712,8 @@ class SalesToolkitTarget(models.Model):
             ]
             for col, (_label, width) in enumerate(columns):
                 sheet.set_column(col, col, width)
-            sheet.write(0, 0, self.env._("Target Tracking Sheet: %(target)s", target=self.name), title)
-            sheet.write(
+            sheet.write_string(0, 0, self.env._("Target Tracking Sheet: %(target)s", target=self.name), title)
+            sheet.write_string(
                 1,
                 0,
                 self.env._(
@@ -686,41 +724,36 @@ class SalesToolkitTarget(models.Model):
                 ),
             )
             for col, (label, _width) in enumerate(columns):
-                sheet.write(3, col, label, header)
+                sheet.write_string(3, col, label, header)
             kpis = dict(self._fields["kpi"]._description_selection(self.env))
             statuses = dict(self._fields["status"]._description_selection(self.env))
             first = 4
             for index, (depth, target) in enumerate(rows):
                 row = first + index
-                sheet.write(row, 0, "    " * depth + target.name, bold if not depth else text)
-                sheet.write(row, 1, target.dimension_label, text)
-                sheet.write(row, 2, kpis[target.kpi], text)
-                sheet.write(row, 3, target.kpi_unit, text)
+                sheet.write_string(row, 0, "    " * depth + target.name, bold if not depth else text)
+                sheet.write_string(row, 1, target.dimension_label, text)
+                sheet.write_string(row, 2, kpis[target.kpi], text)
+                sheet.write_string(row, 3, target.kpi_unit, text)
                 sheet.write_number(row, 4, target.target_value, number)
                 sheet.write_number(row, 5, target.achieved_value, number)
                 sheet.write_number(row, 6, target.completion_rate / 100.0, percent)
                 sheet.write_number(row, 7, target.expected_rate / 100.0, percent)
-                sheet.write(row, 8, statuses.get(target.status, ""), text)
-                sheet.write(row, 9, target.owner_id.name, text)
-                sheet.write(row, 10, target.remarks or "", text)
+                sheet.write_string(row, 8, statuses.get(target.status, ""), text)
+                sheet.write_string(row, 9, target.owner_id.name, text)
+                sheet.write_string(row, 10, target.remarks or "", text)
             last = first + len(rows) - 1
+            # completion coloured by the target's status, the pace the form shows
             rate_range = f"G{first + 1}:G{last + 1}"
-            at_risk = company.toolkit_target_at_risk_rate / 100.0
-            for criteria, value, colour in (
-                (">=", 1, "#C6EFCE"),
-                ("between", (at_risk, 1), "#FFEB9C"),
-                ("<", at_risk, "#FFC7CE"),
-            ):
-                options = {
-                    "type": "cell",
-                    "criteria": criteria,
-                    "format": workbook.add_format({"bg_color": colour}),
-                }
-                if criteria == "between":
-                    options.update(minimum=value[0], maximum=value[1] - 0.00001)
-                else:
-                    options["value"] = value
-                sheet.conditional_format(rate_range, options)
+            for status, colour in (("on_track", "#C6EFCE"), ("at_risk", "#FFEB9C"), ("behind", "#FFC7CE")):
+                label = statuses[status].replace('"', '""')
+                sheet.conditional_format(
+                    rate_range,
+                    {
+                        "type": "formula",
+                        "criteria": f'=$I{first + 1}="{label}"',
+                        "format": workbook.add_format({"bg_color": colour}),
+                    },
+                )
             chart = workbook.add_chart({"type": "column"})
             sheet_name = sheet.get_name()
             for col, label in ((4, self.env._("Period Target")), (5, self.env._("Cumulative Achieved"))):
@@ -754,7 +787,9 @@ class SalesToolkitTarget(models.Model):
             (target.id, target._pace_figures(achieved.get(target.id, 0.0), todays[target.company_id]))
             for target in targets
         ]
-        # one UPDATE for the whole batch: these columns are the module's own measurements
+        # one UPDATE for the whole batch: these columns are the module's own measurements;
+        # fields computed from them (a strategy's completion) are told first
+        targets.modified(FIGURE_FIELDS)
         self.env.cr.execute(
             SQL(
                 """UPDATE sales_toolkit_target t
@@ -854,6 +889,7 @@ class SalesToolkitTarget(models.Model):
         return result
 
     def _flush_measured_models(self):
+        self.env["res.company"].flush_model(["partner_id"])
         self.env["res.partner"].flush_model(["commercial_partner_id", "customer_tier", "tz"])
         self.env["sale.order"].flush_model(
             ["state", "company_id", "date_order", "partner_id", "team_id", "user_id", "currency_rate"]
@@ -865,10 +901,20 @@ class SalesToolkitTarget(models.Model):
         self.env["product.template"].flush_model(["categ_id"])
         self.env["product.category"].flush_model(["parent_path"])
         self.env["account.move"].flush_model(
-            ["state", "move_type", "invoice_date", "team_id", "invoice_user_id", "commercial_partner_id"]
+            [
+                "state",
+                "move_type",
+                "invoice_date",
+                "team_id",
+                "invoice_user_id",
+                "commercial_partner_id",
+                "company_id",
+            ]
         )
         self.env["account.move.line"].flush_model(["move_id", "display_type", "balance", "product_id"])
-        self.env["crm.lead"].flush_model(["won_status", "date_closed", "company_id", "team_id", "user_id"])
+        self.env["crm.lead"].flush_model(
+            ["won_status", "date_closed", "company_id", "team_id", "user_id", "partner_id"]
+        )
 
     @api.model
     def _spec_bounds_sql(self, specs):
@@ -921,13 +967,17 @@ class SalesToolkitTarget(models.Model):
 
     @api.model
     def _customer_type_sql(self, customer, first_at):
-        """The customer-type condition on a commercial partner alias and its first order."""
+        """The customer-type condition on a commercial partner alias and its first order.
+
+        New is every customer who is not existing: first confirmed order in the period
+        (or after it, for an invoice or an opportunity), or none at all yet.
+        """
         return SQL(
             """(b.customer_type IS NULL
                 OR (b.customer_type = 'key_account'
                     AND COALESCE(%(customer)s.customer_tier ->> b.company_id::text, 'regular')
                         IN ('vip', 'key'))
-                OR (b.customer_type = 'new' AND %(first)s >= b.utc_from AND %(first)s < b.utc_to)
+                OR (b.customer_type = 'new' AND (%(first)s IS NULL OR %(first)s >= b.utc_from))
                 OR (b.customer_type = 'existing' AND %(first)s < b.utc_from))""",
             customer=SQL.identifier(customer),
             first=first_at,

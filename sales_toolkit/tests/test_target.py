@@ -205,8 +205,61 @@ class TestTargetMeasure(TargetCommon):
         self.assertAchieved(440)
         self.assertAchieved(400, product_categ_id=self.categ_a.id)
         self.assertAchieved(0, team_id=self.team_south.id)
+        refund = move._reverse_moves()
+        refund.invoice_date = date(2021, 6, 2)
+        refund.action_post()
+        self.assertAchieved(0)  # a credit note takes the revenue back
         # order counts stay on sale orders
         self.assertAchieved(3, kpi="order_count")
+
+    def test_foreign_currency_in_company_currency(self):
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        company_currency = self.company.currency_id
+        if eur == company_currency:
+            eur = self.env.ref("base.USD")
+            eur.active = True
+        self.env["res.currency.rate"].create(
+            {"name": "2020-01-01", "rate": 2.0, "currency_id": eur.id, "company_id": self.company.id}
+        )
+        pricelist = self.env["product.pricelist"].create({"name": "Foreign", "currency_id": eur.id})
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.cust_old.id,
+                "pricelist_id": pricelist.id,
+                "team_id": self.team_east.id,
+                "order_line": [Command.create({"product_id": self.product_b.id, "price_unit": 500})],
+            }
+        )
+        order.action_confirm()
+        order.date_order = datetime(2021, 5, 4, 2, 0)
+        self.assertEqual(order.currency_id, eur)
+        # 500 in a currency worth half the company's: 250 more
+        self.assertAchieved(350 + 250, team_id=self.team_east.id)
+
+    def test_won_leads_by_customer_type(self):
+        stage_won = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
+        vals = [
+            ("existing", self.cust_old),
+            ("key", self.cust_key),
+            ("prospect", self.env["res.partner"].create({"name": "Prospect"})),
+            ("no partner", self.env["res.partner"]),
+        ]
+        leads = self.env["crm.lead"].create(
+            [{"name": name, "type": "opportunity", "partner_id": partner.id} for name, partner in vals]
+        )
+        other = (
+            self.env["crm.lead"]
+            .with_company(self.company_b)
+            .create({"name": "other company", "type": "opportunity", "company_id": self.company_b.id})
+        )
+        (leads | other).write({"stage_id": stage_won.id})
+        (leads | other).write({"date_closed": datetime(2021, 5, 5)})
+        self.assertAchieved(4, kpi="won_leads")
+        self.assertAchieved(1, kpi="won_leads", customer_type="existing")
+        # the key customer's first order falls in the period; prospects have none yet
+        self.assertAchieved(3, kpi="won_leads", customer_type="new")
+        self.assertAchieved(1, kpi="won_leads", customer_type="key_account")
 
     def test_figures_cannot_be_typed(self):
         with self.assertRefused(UserError, "cannot be typed"):
@@ -227,6 +280,14 @@ class TestTargetMeasure(TargetCommon):
         child = self._target(parent_id=parent.id)
         with self.assertRefused(UserError, "Recursion"):
             parent.parent_id = child
+        with self.assertRefused(UserError, "Use Confirm"):
+            parent.state = "closed"
+        parent.action_confirm()
+        with self.assertRefused(UserError, "keeps what it measures"):
+            parent.team_id = self.team_east
+        parent.action_close()
+        with self.assertRefused(UserError, "frozen"):
+            self._target(parent_id=parent.id)
 
 
 @tagged("post_install", "-at_install")
@@ -293,6 +354,8 @@ class TestTargetLifecycle(TargetCommon):
         )
         self.assertIn("Competitor cut its price", target.message_ids[0].body)
         self.assertAlmostEqual(target.completion_rate, 100 * 650 / 800)
+        wizard = self.env["sales_toolkit.target.revise"].create({"target_id": target.id, "reason": "-"})
+        self.assertEqual(wizard.new_value, 800)  # starts from the current value
         wizard = self.env["sales_toolkit.target.revise"].create(
             {"target_id": target.id, "new_value": 850, "reason": "Raw material prices rose"}
         )
@@ -450,6 +513,14 @@ class TestTargetAccess(TargetCommon):
                 {"name": "x", "owner_id": self.env.uid, "target_value": 1}
             )
         region.message_post(body="March: two new customers")
+        # the actions and the review checkpoint are not theirs to move
+        for action in ("action_confirm", "action_close", "action_reopen"):
+            with self.assertRefused(AccessError, "Only sales managers"):
+                getattr(self.region.with_user(self.env.user), action)()
+        with self.assertRefused(AccessError, "Only sales managers"):
+            region.review_requested_date = date(2099, 1, 5)
+        # their own target sits below one they cannot read: who answers for it still reads
+        self.assertEqual(region.responsible_user_ids, self.manager | self.salesman)
         # a rep exports the tracking sheet of a target they read but do not own
         action = self.person.with_user(self.env.user).action_export_xlsx()
         self.assertIn("/web/content/", action["url"])
@@ -501,7 +572,7 @@ class TestTargetSheets(TargetCommon):
             team_id=cls.team_east.id,
             target_value=400,
             owner_id=cls.salesman.id,
-            remarks="Competitor promotion slowed June",
+            remarks="=1+2 is not a formula",
         )
         cls.east_a = cls._target(
             name="East China line A",
@@ -535,6 +606,10 @@ class TestTargetSheets(TargetCommon):
             rows,
             [(0, "Company Q2"), (1, "East China Q2"), (2, "East China line A"), (1, "South China Q2")],
         )
+        # siblings follow their sequence
+        self.south.sequence = 1
+        rows = [target.name for _depth, target in self.parent._tracking_sheet_rows()]
+        self.assertEqual(rows, ["Company Q2", "South China Q2", "East China Q2", "East China line A"])
 
     def test_tracking_sheet_pdf(self):
         self.parent.action_confirm()
@@ -548,7 +623,7 @@ class TestTargetSheets(TargetCommon):
             "Target Tracking Sheet",
             "East China line A",
             "South China Q2",
-            "Competitor promotion slowed June",
+            "=1+2 is not a formula",
             "Cumulative Achieved",
             "72 %",  # 650 of 900
             "Raw material prices rose",
@@ -574,7 +649,8 @@ class TestTargetSheets(TargetCommon):
             [("res_model", "=", "sales_toolkit.target"), ("res_id", "=", self.parent.id)]
         )
         self.assertIn(f"/web/content/{attachment.id}", action["url"])
-        workbook = openpyxl.load_workbook(io.BytesIO(attachment.raw))
+        raw = attachment.raw
+        workbook = openpyxl.load_workbook(io.BytesIO(raw))
         sheet = workbook.active
         self.assertEqual(len(workbook.worksheets), 1)
         self.assertIn("Company Q2", sheet["A1"].value)
@@ -586,8 +662,17 @@ class TestTargetSheets(TargetCommon):
         self.assertEqual(sheet["G5"].number_format, "0%")
         self.assertEqual(sheet["F6"].value, 350)  # East China
         self.assertEqual(sheet["F7"].value, 300)  # East China, line A and its A Pro child
-        self.assertEqual(sheet["K6"].value, "Competitor promotion slowed June")
+        # text stays text: a remark that looks like a formula is not evaluated
+        self.assertEqual((sheet["K6"].value, sheet["K6"].data_type), ("=1+2 is not a formula", "s"))
+        # a second export replaces the first
+        self.parent.action_export_xlsx()
+        self.assertEqual(
+            self.env["ir.attachment"].search_count(
+                [("res_model", "=", "sales_toolkit.target"), ("res_id", "=", self.parent.id)]
+            ),
+            1,
+        )
         self.assertEqual(sum(len(rule.rules) for rule in sheet.conditional_formatting), 3)
         self.assertEqual(len(sheet._charts), 1)
-        with zipfile.ZipFile(io.BytesIO(attachment.raw)) as archive:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             self.assertIn("xl/charts/chart1.xml", archive.namelist())

@@ -8,16 +8,24 @@ class SalesToolkitTargetRevise(models.TransientModel):
     target_id = fields.Many2one("sales_toolkit.target", required=True, ondelete="cascade")
     current_value = fields.Float(related="target_id.target_value", string="Current Target")
     kpi_unit = fields.Char(related="target_id.kpi_unit")
-    new_value = fields.Float(string="New Target", required=True)
+    new_value = fields.Float(
+        string="New Target",
+        required=True,
+        compute="_compute_new_value",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
     reason = fields.Text(
         required=True,
         help="The market change behind the revision (a competitor's price cut, a rise in raw "
         "material prices...), as agreed in the review meeting.",
     )
 
-    @api.onchange("target_id")
-    def _onchange_target_id(self):
-        self.new_value = self.target_id.target_value
+    @api.depends("target_id")
+    def _compute_new_value(self):
+        for wizard in self:
+            wizard.new_value = wizard.target_id.target_value
 
     def action_apply(self):
         self.ensure_one()
