@@ -16,6 +16,7 @@
         "security/sales_toolkit_care_plan_security.xml",
         "security/sales_toolkit_target_security.xml",
         "security/sales_toolkit_strategy_security.xml",
+        "security/sales_toolkit_task_security.xml",
         "data/ir_cron_data.xml",
         "data/sales_toolkit_followup_mail_templates.xml",
         "data/sales_toolkit_tier_policy_data.xml",
@@ -24,6 +25,7 @@
         "wizard/sales_toolkit_target_revise_views.xml",
         "wizard/sales_toolkit_target_suggest_views.xml",
         "wizard/sales_toolkit_strategy_activate_views.xml",
+        "wizard/sales_toolkit_task_send_back_views.xml",
         "views/crm_lead_views.xml",
         "views/sales_toolkit_strength_views.xml",
         "views/sales_toolkit_need_views.xml",
@@ -33,6 +35,7 @@
         "views/sales_toolkit_care_plan_views.xml",
         "views/sales_toolkit_target_views.xml",
         "views/sales_toolkit_strategy_views.xml",
+        "views/sales_toolkit_task_views.xml",
         "views/res_config_settings_views.xml",
         "reports/crm_lead_reports.xml",
         "reports/crm_lead_templates.xml",
@@ -40,12 +43,14 @@
         "reports/sales_toolkit_care_plan_reports.xml",
         "reports/sales_toolkit_target_reports.xml",
         "reports/sales_toolkit_strategy_reports.xml",
+        "reports/sales_toolkit_task_reports.xml",
         "views/sales_toolkit_menus.xml",
     ],
     "demo": [
         "demo/sales_toolkit_demo.xml",
         "demo/sales_toolkit_target_demo.xml",
         "demo/sales_toolkit_strategy_demo.xml",
+        "demo/sales_toolkit_task_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -18,5 +18,6 @@ from . import (
     sales_toolkit_strength,
     sales_toolkit_target,
     sales_toolkit_target_revision,
+    sales_toolkit_task,
     sales_toolkit_tier_policy,
 )

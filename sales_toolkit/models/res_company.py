@@ -129,6 +129,24 @@ class ResCompany(models.Model):
             if not 1 <= company.toolkit_target_review_day <= 28:
                 raise ValidationError(self.env._("The monthly review day must be between 1 and 28."))
 
+    # Tasks (tool 9): grades by achievement rate
+    toolkit_task_excellent_rate = fields.Float(string="Excellent Above (%)", default=120.0)
+    toolkit_task_good_rate = fields.Float(string="Good From (%)", default=100.0)
+    toolkit_task_pass_rate = fields.Float(string="Pass From (%)", default=80.0)
+
+    @api.constrains("toolkit_task_excellent_rate", "toolkit_task_good_rate", "toolkit_task_pass_rate")
+    def _check_toolkit_task_grades(self):
+        for company in self:
+            rates = (
+                company.toolkit_task_pass_rate,
+                company.toolkit_task_good_rate,
+                company.toolkit_task_excellent_rate,
+            )
+            if not 0 < rates[0] < rates[1] < rates[2]:
+                raise ValidationError(
+                    self.env._("Task grades need 0 < pass < good < excellent (in % of the target quantity).")
+                )
+
     @api.constrains("toolkit_tier_vip_amount", "toolkit_tier_key_amount")
     def _check_toolkit_tiers(self):
         for company in self:

@@ -38,4 +38,9 @@ class ResConfigSettings(models.TransientModel):
     toolkit_target_at_risk_rate = fields.Float(
         related="company_id.toolkit_target_at_risk_rate", readonly=False
     )
+    toolkit_task_excellent_rate = fields.Float(
+        related="company_id.toolkit_task_excellent_rate", readonly=False
+    )
+    toolkit_task_good_rate = fields.Float(related="company_id.toolkit_task_good_rate", readonly=False)
+    toolkit_task_pass_rate = fields.Float(related="company_id.toolkit_task_pass_rate", readonly=False)
     toolkit_target_review_day = fields.Integer(related="company_id.toolkit_target_review_day", readonly=False)

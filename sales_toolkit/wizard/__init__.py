@@ -3,4 +3,5 @@ from . import (
     sales_toolkit_strategy_activate,
     sales_toolkit_target_revise,
     sales_toolkit_target_suggest,
+    sales_toolkit_task_send_back,
 )
