@@ -52,7 +52,6 @@ class SalesToolkitTask(models.Model):
     )
     reviewer_id = fields.Many2one(
         "res.users",
-        string="Reviewer",
         index=True,
         tracking=True,
         compute="_compute_reviewer_id",
@@ -72,9 +71,7 @@ class SalesToolkitTask(models.Model):
         readonly=False,
         precompute=True,
     )
-    target_id = fields.Many2one(
-        "sales_toolkit.target", string="Target", index="btree_not_null", check_company=True
-    )
+    target_id = fields.Many2one("sales_toolkit.target", index="btree_not_null", check_company=True)
     milestone_id = fields.Many2one(
         "sales_toolkit.strategy.milestone",
         string="Strategy Milestone",
@@ -130,7 +127,7 @@ class SalesToolkitTask(models.Model):
         help="Unfinished after its planned end, even before the nightly job marks it delayed.",
     )
     date_accepted = fields.Datetime(string="Accepted On", readonly=True, copy=False, tracking=True)
-    accepted_by_id = fields.Many2one("res.users", string="Accepted By", readonly=True, copy=False)
+    accepted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     is_accepted = fields.Boolean(string="Accepted", compute="_compute_is_accepted", store=True)
 
     _qty_check = models.Constraint(

@@ -138,7 +138,7 @@ class TestTask(TaskCommon):
         task = self._task()
         task.action_mark_done()
         action = task.with_user(self.leader).action_send_back()
-        wizard = Form(self.env[action["res_model"]].with_context(action["context"]))
+        wizard = Form(self.env[action["res_model"]].with_context(**action["context"]))
         wizard.reason = "Missing contacts"
         wizard.save().action_apply()
         self.assertIn(task.state, ("in_progress", "delayed"))
