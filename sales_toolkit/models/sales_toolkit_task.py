@@ -225,6 +225,7 @@ class SalesToolkitTask(models.Model):
             "parent_id",
             "unit",
             "active",
+            "state",
         }:
             (self | previous_parents | self._ancestors())._toolkit_refresh_progress()
         return res
@@ -382,7 +383,7 @@ class SalesToolkitTask(models.Model):
     # ------------------------------------------------------------------ progress
 
     def _toolkit_refresh_progress(self):
-        """Achieved quantity, rate and grade of the tasks that are not accepted.
+        """Achieved quantity, rate and (once done) grade of the tasks that are not accepted.
 
         Counted tasks get their quantity from one grouped query per kind of record; a
         task with sub-tasks adds up those with its unit, deepest tasks first.
@@ -405,7 +406,8 @@ class SalesToolkitTask(models.Model):
             values = {
                 "achieved_qty": achieved,
                 "achievement_rate": rate,
-                "quality_grade": task._grade_of(rate) if task.target_qty else False,
+                # graded on completion, as the handbook's reviewer does
+                "quality_grade": task._grade_of(rate) if task.target_qty and task.state == "done" else False,
             }
             if any(task[name] != value for name, value in values.items()):
                 task.write(values)

@@ -48,11 +48,14 @@ class TestTask(TaskCommon):
         ):
             task = self._task(target_qty=target)
             task.achieved_qty = achieved
+            self.assertFalse(task.quality_grade)  # graded on completion
+            task.action_mark_done()
             self.assertEqual(task.quality_grade, grade, f"{achieved}/{target}")
         self.assertAlmostEqual(task.achievement_rate, 100 * 11 / 15)
 
     def test_grade_boundaries_and_settings(self):
         task = self._task(target_qty=100)
+        task.action_mark_done()
         for achieved, grade in (
             (120, "good"),
             (120.01, "excellent"),
@@ -72,6 +75,7 @@ class TestTask(TaskCommon):
         with self.assertRefused(ValidationError, "pass < good < excellent"):
             self.company.toolkit_task_good_rate = 130
         no_target = self._task(target_qty=0)
+        no_target.action_mark_done()
         self.assertFalse(no_target.quality_grade)
 
     def test_parent_adds_up_children_of_its_unit(self):
@@ -84,6 +88,7 @@ class TestTask(TaskCommon):
         show.achieved_qty = 15
         referral.achieved_qty = 12
         self.assertEqual(goal.achieved_qty, 52)
+        goal.action_mark_done()
         self.assertEqual(goal.quality_grade, "good")
         with self.assertRefused(UserError, "cannot be typed"):
             goal.achieved_qty = 60
@@ -188,6 +193,8 @@ class TestTaskMeasure(TaskCommon):
         self._lead(datetime(2021, 3, 31, 16, 0), source_id=show.id)  # 1 April
         task = self._task(measure="leads", source_id=show.id, target_qty=2)
         self.assertEqual(task.unit, "leads")
+        with freeze_time("2021-03-31 04:00:00"):
+            task.action_mark_done()
         self.assertEqual((task.achieved_qty, task.quality_grade), (2, "good"))
         everything = self._task(measure="leads", target_qty=2)
         self.assertEqual(everything.achieved_qty, 3)
