@@ -8,6 +8,7 @@ from . import (
     test_security,
     test_strategy,
     test_target,
+    test_training,
     test_translations,
     test_ui,
     test_views,
