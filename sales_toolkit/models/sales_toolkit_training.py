@@ -47,9 +47,7 @@ class SalesToolkitTraining(models.Model):
     date_end = fields.Date(
         string="End", required=True, default=lambda self: self.env.company._toolkit_today(), tracking=True
     )
-    trainer_id = fields.Many2one(
-        "res.partner", string="Trainer", tracking=True, help="Internal or external trainer."
-    )
+    trainer_id = fields.Many2one("res.partner", tracking=True, help="Internal or external trainer.")
     user_id = fields.Many2one(
         "res.users",
         string="Responsible",
@@ -117,8 +115,8 @@ class SalesToolkitTraining(models.Model):
         help="Behaviour level: the managers' rating (1-5) of on-the-job use, over the rated participants.",
     )
     behaviour_rated_count = fields.Integer(string="Behaviour Rated", compute="_compute_evaluation")
-    revenue_before = fields.Monetary(string="Revenue Before", compute="_compute_evaluation")
-    revenue_after = fields.Monetary(string="Revenue After", compute="_compute_evaluation")
+    revenue_before = fields.Monetary(compute="_compute_evaluation")
+    revenue_after = fields.Monetary(compute="_compute_evaluation")
     revenue_uplift = fields.Monetary(
         compute="_compute_evaluation",
         help="Results level: the participants' won revenue after the training minus before it.",

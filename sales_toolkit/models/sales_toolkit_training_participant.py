@@ -54,7 +54,6 @@ class SalesToolkitTrainingParticipant(models.Model):
     team_id = fields.Many2one(related="user_id.sale_team_id", string="Sales Team", store=True)
     manager_id = fields.Many2one(
         "res.users",
-        string="Manager",
         compute="_compute_manager_id",
         store=True,
         readonly=False,
