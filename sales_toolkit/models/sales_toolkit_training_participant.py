@@ -51,7 +51,12 @@ class SalesToolkitTrainingParticipant(models.Model):
         check_company=True,
         domain="[('share', '=', False)]",
     )
-    team_id = fields.Many2one(related="user_id.sale_team_id", string="Sales Team", store=True)
+    team_id = fields.Many2one(
+        related="user_id.sale_team_id",
+        string="Sales Team",
+        store=True,
+        help="The participant's main sales team.",
+    )
     manager_id = fields.Many2one(
         "res.users",
         compute="_compute_manager_id",
@@ -109,7 +114,7 @@ class SalesToolkitTrainingParticipant(models.Model):
     behaviour_note = fields.Text(string="Behaviour Observations")
     behaviour_due_date = fields.Date(string="Behaviour Rating Due", readonly=True, copy=False)
     behaviour_activity_id = fields.Many2one(
-        "mail.activity", readonly=True, copy=False, index="btree_not_null"
+        "mail.activity", string="Behaviour Rating Activity", readonly=True, copy=False, index="btree_not_null"
     )
     # 6. Results (成果层): measured
     revenue_before = fields.Monetary(readonly=True, copy=False, aggregator="sum")
