@@ -305,7 +305,9 @@ class TestTraining(SalesToolkitCommon):
         self.assertEqual(alone.behaviour_activity_id.user_id, self.manager)
         self.assertEqual(len(training.activity_ids), 2)
         # the leader rates; the activity is done
-        led.with_user(self.leader).write({"behaviour_rating": 4, "behaviour_note": "Uses the checklist"})
+        with Form(led.with_user(self.leader)) as form:
+            form.behaviour_rating = 4
+            form.behaviour_note = "Uses the checklist"
         self.assertEqual(led.behaviour_rating, 4)
         self.assertFalse(activity.exists() and activity.active)
         self.assertEqual(training.activity_ids, alone.behaviour_activity_id)
@@ -360,6 +362,7 @@ class TestTraining(SalesToolkitCommon):
             {"participant_ids": {"fields": {"post_score": {}}}}
         )
         self.assertEqual(shown[0]["participant_ids"], [{"id": own.id, "post_score": 80.0}])
+        self.assertEqual(len(Form(training.with_user(self.salesman)).participant_ids), 1)
         # the training's evaluation is the same for everyone
         self.assertAlmostEqual(training.with_user(self.salesman).avg_post_score, 82)
         own.write({"satisfaction": 2, "reaction_comment": "Too fast"})
