@@ -17,10 +17,12 @@
         "security/sales_toolkit_target_security.xml",
         "security/sales_toolkit_strategy_security.xml",
         "security/sales_toolkit_task_security.xml",
+        "security/sales_toolkit_training_security.xml",
         "data/ir_cron_data.xml",
         "data/sales_toolkit_followup_mail_templates.xml",
         "data/sales_toolkit_tier_policy_data.xml",
         "data/sales_toolkit_target_data.xml",
+        "data/sales_toolkit_training_data.xml",
         "wizard/sales_toolkit_lead_review_views.xml",
         "wizard/sales_toolkit_target_revise_views.xml",
         "wizard/sales_toolkit_target_suggest_views.xml",
@@ -36,6 +38,7 @@
         "views/sales_toolkit_target_views.xml",
         "views/sales_toolkit_strategy_views.xml",
         "views/sales_toolkit_task_views.xml",
+        "views/sales_toolkit_training_views.xml",
         "views/res_config_settings_views.xml",
         "reports/crm_lead_reports.xml",
         "reports/crm_lead_templates.xml",
@@ -44,6 +47,7 @@
         "reports/sales_toolkit_target_reports.xml",
         "reports/sales_toolkit_strategy_reports.xml",
         "reports/sales_toolkit_task_reports.xml",
+        "reports/sales_toolkit_training_reports.xml",
         "views/sales_toolkit_menus.xml",
     ],
     "demo": [
@@ -51,6 +55,7 @@
         "demo/sales_toolkit_target_demo.xml",
         "demo/sales_toolkit_strategy_demo.xml",
         "demo/sales_toolkit_task_demo.xml",
+        "demo/sales_toolkit_training_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -20,4 +20,6 @@ from . import (
     sales_toolkit_target_revision,
     sales_toolkit_task,
     sales_toolkit_tier_policy,
+    sales_toolkit_training,
+    sales_toolkit_training_participant,
 )

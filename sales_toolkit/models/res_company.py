@@ -117,6 +117,25 @@ class ResCompany(models.Model):
         help="Day of the month by which the owners of confirmed targets comment on the previous month.",
     )
 
+    # Trainings (tool 10)
+    toolkit_training_result_days = fields.Integer(
+        string="Training Results Window (days)",
+        default=90,
+        help="A participant's won revenue and conversion rate are compared over this many days "
+        "before the training starts and as many days after it ends.",
+    )
+    toolkit_training_behaviour_weeks = fields.Integer(
+        string="Rate Behaviour After (weeks)",
+        default=4,
+        help="When a training is done, each participant's manager is asked to rate the on-the-job "
+        "behaviour this many weeks after the training ends.",
+    )
+    toolkit_training_pass_mark = fields.Float(
+        string="Training Pass Mark",
+        default=80.0,
+        help="A participant passes with a post-training test score of at least this mark (out of 100).",
+    )
+
     @api.constrains(
         "toolkit_target_on_track_rate", "toolkit_target_at_risk_rate", "toolkit_target_review_day"
     )
@@ -146,6 +165,22 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._("Task grades need 0 < pass < good < excellent (in % of the target quantity).")
                 )
+
+    @api.constrains(
+        "toolkit_training_result_days", "toolkit_training_behaviour_weeks", "toolkit_training_pass_mark"
+    )
+    def _check_toolkit_trainings(self):
+        for company in self:
+            if not 1 <= company.toolkit_training_result_days <= 730:
+                raise ValidationError(
+                    self.env._("The training results window must be between 1 and 730 days.")
+                )
+            if not 1 <= company.toolkit_training_behaviour_weeks <= 52:
+                raise ValidationError(
+                    self.env._("The behaviour rating delay must be between 1 and 52 weeks.")
+                )
+            if not 0 < company.toolkit_training_pass_mark <= 100:
+                raise ValidationError(self.env._("The training pass mark must be above 0 and at most 100."))
 
     @api.constrains("toolkit_tier_vip_amount", "toolkit_tier_key_amount")
     def _check_toolkit_tiers(self):
@@ -226,4 +261,11 @@ class ResCompany(models.Model):
                 .search([("company_id", "in", self.ids), ("state", "!=", "closed")])
             )
             targets._toolkit_refresh_figures()
+        if "toolkit_training_result_days" in vals:
+            trainings = (
+                self.env["sales_toolkit.training"]
+                .sudo()
+                .search([("company_id", "in", self.ids), ("state", "!=", "cancelled")])
+            )
+            trainings._toolkit_refresh_results()
         return res

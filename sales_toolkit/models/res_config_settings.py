@@ -44,3 +44,10 @@ class ResConfigSettings(models.TransientModel):
     toolkit_task_good_rate = fields.Float(related="company_id.toolkit_task_good_rate", readonly=False)
     toolkit_task_pass_rate = fields.Float(related="company_id.toolkit_task_pass_rate", readonly=False)
     toolkit_target_review_day = fields.Integer(related="company_id.toolkit_target_review_day", readonly=False)
+    toolkit_training_result_days = fields.Integer(
+        related="company_id.toolkit_training_result_days", readonly=False
+    )
+    toolkit_training_behaviour_weeks = fields.Integer(
+        related="company_id.toolkit_training_behaviour_weeks", readonly=False
+    )
+    toolkit_training_pass_mark = fields.Float(related="company_id.toolkit_training_pass_mark", readonly=False)

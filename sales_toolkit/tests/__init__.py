@@ -9,6 +9,7 @@ from . import (
     test_strategy,
     test_target,
     test_task,
+    test_training,
     test_translations,
     test_ui,
     test_views,
