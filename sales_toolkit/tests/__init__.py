@@ -3,6 +3,7 @@ from . import (
     test_customer_tier,
     test_followup,
     test_need_match,
+    test_performance_report,
     test_prospect_capture,
     test_reports,
     test_security,

@@ -1,0 +1,1 @@
+from . import sales_toolkit_performance_report
