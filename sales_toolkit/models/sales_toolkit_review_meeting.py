@@ -129,6 +129,12 @@ class SalesToolkitReviewMeeting(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            # the SQL CHECK runs after the insert: refuse with a clear message first
+            start, end = vals.get("date_start"), vals.get("date_end")
+            if start and end and fields.Datetime.to_datetime(end) < fields.Datetime.to_datetime(start):
+                raise ValidationError(
+                    self.env._("%(meeting)s cannot end before it starts.", meeting=vals.get("name"))
+                )
             self._set_action_item_defaults(vals, vals.get("followup_user_id"), vals.get("company_id"))
         return super().create(vals_list)
 

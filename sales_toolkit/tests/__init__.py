@@ -5,6 +5,7 @@ from . import (
     test_need_match,
     test_prospect_capture,
     test_reports,
+    test_review_meeting,
     test_security,
     test_strategy,
     test_target,
