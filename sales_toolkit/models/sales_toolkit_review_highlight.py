@@ -8,7 +8,7 @@ class SalesToolkitReviewHighlight(models.Model):
     _check_company_auto = True
 
     meeting_id = fields.Many2one(
-        "sales_toolkit.review.meeting", string="Meeting", required=True, ondelete="cascade", index=True
+        "sales_toolkit.review.meeting", required=True, ondelete="cascade", index=True
     )
     company_id = fields.Many2one(related="meeting_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)

@@ -63,9 +63,15 @@ class SalesToolkitReviewMeeting(models.Model):
         help="Tracks the action items every week until they are done; reviewer of the action items.",
     )
     state = fields.Selection(
-        MEETING_STATES, default="planned", required=True, tracking=True, copy=False, group_expand=True, index=True
+        MEETING_STATES,
+        default="planned",
+        required=True,
+        tracking=True,
+        copy=False,
+        group_expand=True,
+        index=True,
     )
-    agenda_ids = fields.One2many("sales_toolkit.review.agenda", "meeting_id", string="Agenda", copy=True)
+    agenda_ids = fields.One2many("sales_toolkit.review.agenda", "meeting_id", copy=True)
     problem_ids = fields.One2many("sales_toolkit.review.problem", "meeting_id", string="Problems")
     results_review = fields.Html(
         help="Actual against target, year on year and period on period, and why: from the analysis sheet."
@@ -89,7 +95,9 @@ class SalesToolkitReviewMeeting(models.Model):
     )
     reminder_activity_id = fields.Many2one("mail.activity", readonly=True, copy=False, index="btree_not_null")
 
-    _date_check = models.Constraint("CHECK (date_end >= date_start)", "A meeting cannot end before it starts.")
+    _date_check = models.Constraint(
+        "CHECK (date_end >= date_start)", "A meeting cannot end before it starts."
+    )
 
     @api.depends("action_item_ids.state")
     def _compute_action_item_count(self):
@@ -113,9 +121,11 @@ class SalesToolkitReviewMeeting(models.Model):
         )
         for meeting in meetings:
             meeting.carried_item_ids = tasks.filtered(
-                lambda task, meeting=meeting: task.meeting_id.team_id == meeting.team_id
-                and task.meeting_id.date_start < meeting.date_start
-                and task.meeting_id != meeting
+                lambda task, meeting=meeting: (
+                    task.meeting_id.team_id == meeting.team_id
+                    and task.meeting_id.date_start < meeting.date_start
+                    and task.meeting_id != meeting
+                )
             )
 
     @api.constrains("date_start", "date_end")

@@ -15,7 +15,9 @@ class ReviewMeetingCommon(SalesToolkitCommon):
             {"name": "Review Team", "user_id": cls.leader.id, "company_id": cls.company.id}
         )
         cls.env["crm.team.member"].create({"crm_team_id": cls.team.id, "user_id": cls.salesman.id})
-        cls.other_team = cls.env["crm.team"].create({"name": "Other Review Team", "company_id": cls.company.id})
+        cls.other_team = cls.env["crm.team"].create(
+            {"name": "Other Review Team", "company_id": cls.company.id}
+        )
         cls.env["crm.team.member"].create({"crm_team_id": cls.other_team.id, "user_id": cls.salesman_2.id})
         for user in (cls.salesman, cls.salesman_2, cls.leader, cls.manager):
             user.email = f"{user.login}@example.com"
@@ -253,10 +255,19 @@ class TestReviewMeeting(ReviewMeetingCommon):
         meeting = self.meeting
         meeting.results_review = "<p>Revenue 950 of 1000 (95%)</p>"
         self.env["sales_toolkit.review.agenda"].create(
-            {"meeting_id": meeting.id, "name": "Results review", "presenter_id": self.leader.id, "duration": 0.5}
+            {
+                "meeting_id": meeting.id,
+                "name": "Results review",
+                "presenter_id": self.leader.id,
+                "duration": 0.5,
+            }
         )
         self.env["sales_toolkit.review.highlight"].create(
-            {"meeting_id": meeting.id, "user_id": self.salesman.id, "description": "Landing page per industry"}
+            {
+                "meeting_id": meeting.id,
+                "user_id": self.salesman.id,
+                "description": "Landing page per industry",
+            }
         )
         self.env["sales_toolkit.review.problem"].create(
             {
@@ -346,7 +357,7 @@ class TestReviewMeetingAccess(ReviewMeetingCommon):
             self.other_meeting.with_user(self.env.user).read(["name"])
         # before the meeting, an attendee brings their problem
         action = meeting.action_add_problem()
-        problem_form = Form(self.env["sales_toolkit.review.problem"].with_context(action["context"]))
+        problem_form = Form(self.env["sales_toolkit.review.problem"].with_context(**action["context"]))
         problem_form.description = "Lost 3 customers to a price cut"
         problem = problem_form.save()
         self.assertEqual(problem.user_id, self.env.user)
@@ -414,9 +425,7 @@ class TestReviewMeetingAccess(ReviewMeetingCommon):
         other.write({"lesson_ids": [Command.create({"kind": "avoid", "description": "Discount wars"})]})
         other.action_send_minutes()
         other.action_close()
-        self.assertNotIn(
-            self.meeting_b, self.env["sales_toolkit.review.meeting"].search([])
-        )
+        self.assertNotIn(self.meeting_b, self.env["sales_toolkit.review.meeting"].search([]))
         other.unlink()
 
     @users("st_salesman_b")
