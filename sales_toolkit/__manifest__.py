@@ -19,6 +19,7 @@
         "security/sales_toolkit_task_security.xml",
         "security/sales_toolkit_training_security.xml",
         "security/sales_toolkit_performance_report_security.xml",
+        "security/sales_toolkit_review_meeting_security.xml",
         "data/ir_cron_data.xml",
         "data/sales_toolkit_followup_mail_templates.xml",
         "data/sales_toolkit_tier_policy_data.xml",
@@ -40,6 +41,7 @@
         "views/sales_toolkit_strategy_views.xml",
         "views/sales_toolkit_task_views.xml",
         "views/sales_toolkit_training_views.xml",
+        "views/sales_toolkit_review_meeting_views.xml",
         "views/res_config_settings_views.xml",
         "reports/sales_toolkit_performance_report_views.xml",
         "reports/crm_lead_reports.xml",
@@ -50,6 +52,9 @@
         "reports/sales_toolkit_strategy_reports.xml",
         "reports/sales_toolkit_task_reports.xml",
         "reports/sales_toolkit_training_reports.xml",
+        "reports/sales_toolkit_review_meeting_reports.xml",
+        # the minutes template attaches the minutes report
+        "data/sales_toolkit_review_meeting_mail_templates.xml",
         "views/sales_toolkit_menus.xml",
     ],
     "demo": [
@@ -58,6 +63,7 @@
         "demo/sales_toolkit_strategy_demo.xml",
         "demo/sales_toolkit_task_demo.xml",
         "demo/sales_toolkit_training_demo.xml",
+        "demo/sales_toolkit_review_meeting_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -129,6 +129,13 @@ class SalesToolkitTask(models.Model):
     date_accepted = fields.Datetime(string="Accepted On", readonly=True, copy=False, tracking=True)
     accepted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     is_accepted = fields.Boolean(string="Accepted", compute="_compute_is_accepted", store=True)
+    meeting_id = fields.Many2one(
+        "sales_toolkit.review.meeting",
+        string="Review Meeting",
+        index="btree_not_null",
+        check_company=True,
+        help="The review meeting that decided this action item.",
+    )
 
     _qty_check = models.Constraint(
         "CHECK (target_qty >= 0 AND achieved_qty >= 0)", "Quantities cannot be negative."

@@ -6,6 +6,7 @@ from . import (
     test_performance_report,
     test_prospect_capture,
     test_reports,
+    test_review_meeting,
     test_security,
     test_strategy,
     test_target,

@@ -1,0 +1,20 @@
+from odoo import fields, models
+
+
+class SalesToolkitReviewLesson(models.Model):
+    _name = "sales_toolkit.review.lesson"
+    _description = "Review Meeting Lesson"
+    _order = "meeting_id, kind desc, sequence, id"
+    _check_company_auto = True
+
+    meeting_id = fields.Many2one(
+        "sales_toolkit.review.meeting", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="meeting_id.company_id", store=True, index=True)
+    sequence = fields.Integer(default=10)
+    kind = fields.Selection(
+        [("repeat", "Practice to Repeat"), ("avoid", "Mistake to Avoid")],
+        required=True,
+        default="repeat",
+    )
+    description = fields.Text(required=True)

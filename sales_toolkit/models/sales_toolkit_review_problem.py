@@ -1,0 +1,51 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class SalesToolkitReviewProblem(models.Model):
+    _name = "sales_toolkit.review.problem"
+    _description = "Review Meeting Problem"
+    _order = "meeting_id, sequence, id"
+    _check_company_auto = True
+
+    meeting_id = fields.Many2one(
+        "sales_toolkit.review.meeting", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="meeting_id.company_id", store=True, index=True)
+    sequence = fields.Integer(default=10)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Reported By",
+        required=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+    )
+    description = fields.Text(required=True, help="e.g. Lost 3 customers in North China")
+    root_cause = fields.Text(
+        help="Specific, as found in the meeting: “a competitor cut its price, 3 customers lost”, "
+        "not “the market is bad”."
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        problems = super().create(vals_list)
+        problems._check_rep_before_meeting()
+        return problems
+
+    def write(self, vals):
+        self._check_rep_before_meeting()
+        res = super().write(vals)
+        self._check_rep_before_meeting()
+        return res
+
+    def _check_rep_before_meeting(self):
+        """Reps bring their own problems to a planned meeting they attend; leaders edit the rest."""
+        if self.env.su or self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+            return
+        user = self.env.user
+        for problem in self:
+            meeting = problem.meeting_id
+            if problem.user_id != user or user not in meeting.attendee_ids or meeting.state != "planned":
+                raise UserError(
+                    self.env._("Attendees add their own problems to a meeting before it is held.")
+                )

@@ -1,0 +1,31 @@
+from odoo import api, fields, models
+
+
+class SalesToolkitReviewResolution(models.Model):
+    _name = "sales_toolkit.review.resolution"
+    _description = "Review Meeting Resolution"
+    _order = "date desc, meeting_id, sequence, id"
+    _check_company_auto = True
+
+    meeting_id = fields.Many2one(
+        "sales_toolkit.review.meeting", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="meeting_id.company_id", store=True, index=True)
+    team_id = fields.Many2one(related="meeting_id.team_id", string="Sales Team", store=True, index=True)
+    date = fields.Date(
+        compute="_compute_date", store=True, readonly=False, precompute=True, help="When it was decided."
+    )
+    sequence = fields.Integer(default=10)
+    name = fields.Text(
+        string="Resolution", required=True, help="e.g. Referral bonus: 500 per referred customer"
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Owner", index="btree_not_null", domain="[('share', '=', False)]"
+    )
+
+    @api.depends("meeting_id.date_start")
+    def _compute_date(self):
+        for resolution in self:
+            start = resolution.meeting_id.date_start
+            if not resolution.date and start:
+                resolution.date = fields.Date.context_today(resolution, start)
