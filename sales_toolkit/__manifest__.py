@@ -18,6 +18,7 @@
         "security/sales_toolkit_strategy_security.xml",
         "security/sales_toolkit_task_security.xml",
         "security/sales_toolkit_training_security.xml",
+        "security/sales_toolkit_analysis_security.xml",
         "data/ir_cron_data.xml",
         "data/sales_toolkit_followup_mail_templates.xml",
         "data/sales_toolkit_tier_policy_data.xml",
@@ -39,6 +40,7 @@
         "views/sales_toolkit_strategy_views.xml",
         "views/sales_toolkit_task_views.xml",
         "views/sales_toolkit_training_views.xml",
+        "views/sales_toolkit_analysis_views.xml",
         "views/res_config_settings_views.xml",
         "reports/crm_lead_reports.xml",
         "reports/crm_lead_templates.xml",
@@ -48,6 +50,7 @@
         "reports/sales_toolkit_strategy_reports.xml",
         "reports/sales_toolkit_task_reports.xml",
         "reports/sales_toolkit_training_reports.xml",
+        "reports/sales_toolkit_analysis_reports.xml",
         "views/sales_toolkit_menus.xml",
     ],
     "demo": [
@@ -56,6 +59,7 @@
         "demo/sales_toolkit_strategy_demo.xml",
         "demo/sales_toolkit_task_demo.xml",
         "demo/sales_toolkit_training_demo.xml",
+        "demo/sales_toolkit_analysis_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -129,6 +129,14 @@ class SalesToolkitTask(models.Model):
     date_accepted = fields.Datetime(string="Accepted On", readonly=True, copy=False, tracking=True)
     accepted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     is_accepted = fields.Boolean(string="Accepted", compute="_compute_is_accepted", store=True)
+    analysis_measure_id = fields.Many2one(
+        "sales_toolkit.analysis.measure",
+        string="Improvement Measure",
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
+        help="The improvement measure of a performance analysis this task carries out.",
+    )
 
     _qty_check = models.Constraint(
         "CHECK (target_qty >= 0 AND achieved_qty >= 0)", "Quantities cannot be negative."
