@@ -97,7 +97,9 @@ class SalesToolkitAnalysis(models.Model):
     unexplained_count = fields.Integer(string="Unexplained Lines", compute="_compute_highlighted_count")
     summary = fields.Html(help="Key findings of the period.")
 
-    _period_check = models.Constraint("CHECK (date_to >= date_from)", "A sheet's period cannot end before it starts.")
+    _period_check = models.Constraint(
+        "CHECK (date_to >= date_from)", "A sheet's period cannot end before it starts."
+    )
     _company_period_idx = models.Index("(company_id, date_from)")
 
     def _default_date_from(self):
@@ -213,7 +215,9 @@ class SalesToolkitAnalysis(models.Model):
         self._check_can_manage()
         if self.filtered(lambda sheet: sheet.state == "closed"):
             raise UserError(
-                self.env._("A closed sheet is a frozen snapshot: reopen it before generating its figures again.")
+                self.env._(
+                    "A closed sheet is a frozen snapshot: reopen it before generating its figures again."
+                )
             )
         for sheet in self:
             sheet._toolkit_generate()
@@ -298,7 +302,9 @@ class SalesToolkitAnalysis(models.Model):
             for period, (date_from, date_to) in periods.items():
                 spec_key = len(specs)
                 spec_index[key, period] = spec_key
-                specs.append(dict(self._spec_dimensions(key), key=spec_key, date_from=date_from, date_to=date_to))
+                specs.append(
+                    dict(self._spec_dimensions(key), key=spec_key, date_from=date_from, date_to=date_to)
+                )
         values = Target.sudo()._toolkit_measure(specs)
         conversion = self._lead_conversion()
         previous = self._previous_sheet()
@@ -338,7 +344,9 @@ class SalesToolkitAnalysis(models.Model):
                 "movement_value": actual - previous_line.actual_value if previous_line else 0.0,
             }
             if kpi == "revenue" and dimension in ("overall", "team"):
-                leads, opportunities, won = conversion.get(team_id if dimension == "team" else None, (0, 0, 0))
+                leads, opportunities, won = conversion.get(
+                    team_id if dimension == "team" else None, (0, 0, 0)
+                )
                 vals.update(
                     lead_count=leads,
                     opportunity_count=opportunities,
@@ -362,7 +370,9 @@ class SalesToolkitAnalysis(models.Model):
                     )
                 )
         if to_create:
-            self.env["sales_toolkit.analysis.line"].with_context(toolkit_analysis_generate=True).create(to_create)
+            self.env["sales_toolkit.analysis.line"].with_context(toolkit_analysis_generate=True).create(
+                to_create
+            )
         # lines that no longer have data go, unless someone explained or followed them up
         stale = self.env["sales_toolkit.analysis.line"].concat(*existing.values())
         stale.filtered(lambda line: not line.root_cause and not line.measure_ids).unlink()
@@ -385,8 +395,13 @@ class SalesToolkitAnalysis(models.Model):
 
     def _target_key(self, key):
         spec = self._spec_dimensions(key)
-        return (spec["kpi"], spec["team_id"] or None, spec["user_id"] or None, spec["categ_id"] or None,
-                spec["customer_type"] or None)
+        return (
+            spec["kpi"],
+            spec["team_id"] or None,
+            spec["user_id"] or None,
+            spec["categ_id"] or None,
+            spec["customer_type"] or None,
+        )
 
     def _find_targets(self):
         """{(kpi, team, user, category, customer type): target} of the sheet's period.
@@ -395,14 +410,18 @@ class SalesToolkitAnalysis(models.Model):
         is exactly the line's.
         """
         self.ensure_one()
-        found = self.env["sales_toolkit.target"].sudo().search(
-            [
-                ("company_id", "=", self.company_id.id),
-                ("state", "in", ("confirmed", "closed")),
-                ("date_from", "=", self.date_from),
-                ("date_to", "=", self.date_to),
-            ],
-            order="id desc",
+        found = (
+            self.env["sales_toolkit.target"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("state", "in", ("confirmed", "closed")),
+                    ("date_from", "=", self.date_from),
+                    ("date_to", "=", self.date_to),
+                ],
+                order="id desc",
+            )
         )
         targets = {}
         for target in found:
@@ -438,7 +457,9 @@ class SalesToolkitAnalysis(models.Model):
         if not scope_team:
             for team in self.env["crm.team"].browse(teams).sorted(lambda team: (team.name or "", team.id)):
                 keys.append(("team", "revenue", team.id, None, None, None))
-        for categ in self.env["product.category"].browse(categs).sorted(lambda c: (c.complete_name or "", c.id)):
+        for categ in (
+            self.env["product.category"].browse(categs).sorted(lambda c: (c.complete_name or "", c.id))
+        ):
             keys.append(("category", "revenue", None, categ.id, None, None))
         for customer_type, _label in CUSTOMER_TYPES:
             keys.append(("customer_type", "revenue", None, None, customer_type, None))
@@ -581,7 +602,13 @@ class SalesToolkitAnalysis(models.Model):
                     "x": round(x + bar, 1),
                     "y": height - bottom + 16,
                     "text": (line.dimension_value or "")[:24],
-                    "rate_y": round(top + plot_height - plot_height * max(line.target_value, line.actual_value) / peak - 4, 1),
+                    "rate_y": round(
+                        top
+                        + plot_height
+                        - plot_height * max(line.target_value, line.actual_value) / peak
+                        - 4,
+                        1,
+                    ),
                     "rate": self._format_percent(line.completion_rate) if line.has_target else "",
                 }
             )
@@ -612,16 +639,22 @@ class SalesToolkitAnalysis(models.Model):
         a line chart of the revenue trend.
         """
         self.ensure_one()
-        dimension_labels = dict(self.env["sales_toolkit.analysis.line"]._fields["dimension"]._description_selection(self.env))
+        dimension_labels = dict(
+            self.env["sales_toolkit.analysis.line"]._fields["dimension"]._description_selection(self.env)
+        )
         categories = dict(
-            self.env["sales_toolkit.analysis.line"]._fields["root_cause_category"]._description_selection(self.env)
+            self.env["sales_toolkit.analysis.line"]
+            ._fields["root_cause_category"]
+            ._description_selection(self.env)
         )
         with tempfile.TemporaryDirectory() as tmpdir:
             path = os.path.join(tmpdir, "analysis.xlsx")
             workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "tmpdir": tmpdir})
             styles = {
                 "title": workbook.add_format({"bold": True, "font_size": 14}),
-                "header": workbook.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True}),
+                "header": workbook.add_format(
+                    {"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True}
+                ),
                 "text": workbook.add_format({"border": 1}),
                 "number": workbook.add_format({"border": 1, "num_format": "#,##0.00"}),
                 "percent": workbook.add_format({"border": 1, "num_format": "0.0%"}),
@@ -671,7 +704,10 @@ class SalesToolkitAnalysis(models.Model):
                         sheet.write_blank(row, 2, None, styles["number"])
                         sheet.write_blank(row, 4, None, styles["percent"])
                     sheet.write_number(row, 3, line.actual_value, styles["number"])
-                    for col, base, rate in ((5, line.last_year_value, line.yoy_rate), (6, line.previous_value, line.mom_rate)):
+                    for col, base, rate in (
+                        (5, line.last_year_value, line.yoy_rate),
+                        (6, line.previous_value, line.mom_rate),
+                    ):
                         if base:
                             sheet.write_number(row, col, rate / 100.0, styles["percent"])
                         else:

@@ -168,14 +168,19 @@ class SalesToolkitAnalysisLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.context.get("toolkit_analysis_generate"):
-            raise UserError(self.env._("Analysis lines come from generating the sheet; they cannot be added by hand."))
+            raise UserError(
+                self.env._("Analysis lines come from generating the sheet; they cannot be added by hand.")
+            )
         return super().create(vals_list)
 
     def write(self, vals):
         if not self.env.context.get("toolkit_analysis_generate"):
             if set(vals) & {*LINE_FIGURE_FIELDS, *LINE_KEY_FIELDS, "analysis_id", "company_id"}:
                 raise UserError(
-                    self.env._("The figures of an analysis line are measured from the sales records; they cannot be typed in.")
+                    self.env._(
+                        "The figures of an analysis line are measured from the sales records; "
+                        "they cannot be typed in."
+                    )
                 )
             if self.filtered(lambda line: line.analysis_id.state == "closed"):
                 raise UserError(self.env._("The sheet is closed: reopen it before changing its root causes."))
@@ -209,3 +214,22 @@ class SalesToolkitAnalysisLine(models.Model):
     def _format_rate(self, value, signed=False):
         text = formatLang(self.env, value, digits=1)
         return ("+" + text if signed and value > 0 else text) + " %"
+
+    def _conversion_summary(self):
+        self.ensure_one()
+        return self.env._(
+            "%(leads)s leads → %(opportunities)s opportunities (%(lead_rate)s) → %(won)s won (%(won_rate)s)",
+            leads=self.lead_count,
+            opportunities=self.opportunity_count,
+            lead_rate=self._format_rate(self.lead_opportunity_rate),
+            won=self.won_count,
+            won_rate=self._format_rate(self.opportunity_won_rate),
+        )
+
+    def _followup_text(self):
+        self.ensure_one()
+        return self.env._(
+            "Previous measures: %(summary)s; moved by %(movement)s since the previous sheet",
+            summary=self.followup_summary,
+            movement=self._format_value(self.movement_value),
+        )

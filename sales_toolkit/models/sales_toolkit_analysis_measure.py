@@ -15,7 +15,9 @@ class SalesToolkitAnalysisMeasure(models.Model):
     )
     analysis_id = fields.Many2one(related="line_id.analysis_id", store=True, index=True)
     company_id = fields.Many2one(related="line_id.company_id", store=True, index=True, precompute=True)
-    name = fields.Text(string="Measure", required=True, help="e.g. buy-one-get-one on product line A in April.")
+    name = fields.Text(
+        string="Measure", required=True, help="e.g. buy-one-get-one on product line A in April."
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Owner",
@@ -25,7 +27,7 @@ class SalesToolkitAnalysisMeasure(models.Model):
     )
     date_deadline = fields.Date(string="Deadline", required=True)
     task_ids = fields.One2many("sales_toolkit.task", "analysis_measure_id", string="Tasks")
-    task_id = fields.Many2one("sales_toolkit.task", string="Task", compute="_compute_task_id")
+    task_id = fields.Many2one("sales_toolkit.task", compute="_compute_task_id")
     task_state = fields.Selection(TASK_STATES, string="Task Status", compute="_compute_task_id")
 
     @api.depends("task_ids.state")
@@ -47,7 +49,9 @@ class SalesToolkitAnalysisMeasure(models.Model):
         res = super().write(vals)
         if set(vals) & {"name", "user_id", "date_deadline"}:
             for measure in self:
-                tasks = measure.sudo().task_ids.filtered(lambda task: not task.is_accepted and task.state != "done")
+                tasks = measure.sudo().task_ids.filtered(
+                    lambda task: not task.is_accepted and task.state != "done"
+                )
                 tasks.write(measure._task_values())
         return res
 

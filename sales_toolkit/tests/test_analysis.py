@@ -77,7 +77,9 @@ class AnalysisCommon(SalesToolkitCommon):
                 "company_id": cls.company.id,
                 "team_id": team.id if team else False,
                 "user_id": (user or cls.manager).id,
-                "order_line": [Command.create({"product_id": product.id, "price_unit": amount, "product_uom_qty": 1})],
+                "order_line": [
+                    Command.create({"product_id": product.id, "price_unit": amount, "product_uom_qty": 1})
+                ],
             }
         )
         order.action_confirm()
@@ -94,9 +96,11 @@ class AnalysisCommon(SalesToolkitCommon):
 
     def _line(self, sheet, dimension="overall", kpi="revenue", **dims):
         lines = sheet.line_ids.filtered(
-            lambda line: line.dimension == dimension
-            and line.kpi == kpi
-            and all(line[name] == value for name, value in dims.items())
+            lambda line: (
+                line.dimension == dimension
+                and line.kpi == kpi
+                and all(line[name] == value for name, value in dims.items())
+            )
         )
         self.assertEqual(len(lines), 1, (dimension, kpi, dims))
         return lines
@@ -145,14 +149,18 @@ class TestAnalysis(AnalysisCommon):
         self.assertIn("East China", sheet.name)
         self.assertFalse(sheet.line_ids.filtered(lambda line: line.dimension == "team"))
         overall = self._line(sheet)
-        self.assertEqual((overall.actual_value, overall.target_value, overall.target_id), (1000, 800, self.targets[1]))
+        self.assertEqual(
+            (overall.actual_value, overall.target_value, overall.target_id), (1000, 800, self.targets[1])
+        )
         self.assertFalse(sheet.line_ids.filtered(lambda line: line.categ_id == self.categ_b))
 
     def test_month_sheet_and_previous_month(self):
         sheet = self._sheet(date(2021, 2, 14), period_type="month")
         self.assertEqual((sheet.date_from, sheet.date_to), (date(2021, 2, 1), date(2021, 2, 28)))
         overall = self._line(sheet)
-        self.assertEqual((overall.actual_value, overall.last_year_value, overall.previous_value), (1000, 800, 0))
+        self.assertEqual(
+            (overall.actual_value, overall.last_year_value, overall.previous_value), (1000, 800, 0)
+        )
         self.assertFalse(overall.has_target)
 
     def test_highlight_threshold_boundary(self):
@@ -174,12 +182,16 @@ class TestAnalysis(AnalysisCommon):
         with self.assertRefused(UserError, "root cause and its category.*South China"):
             sheet.action_close()
         south = self._line(sheet, "team", team_id=self.team_south).with_user(self.leader)
-        for vague in ("market is bad", "The market is bad.", "市场不好", "市场不景气，行情不好", "slow sales"):
+        for vague in (
+            "market is bad",
+            "The market is bad.",
+            "市场不好",
+            "市场不景气，行情不好",
+            "slow sales",
+        ):
             with self.assertRefused(ValidationError, "too vague"):
                 south.root_cause = vague
-        south.write(
-            {"root_cause": "竞品降价10%，流失3个客户", "root_cause_category": "competitor"}
-        )
+        south.write({"root_cause": "竞品降价10%，流失3个客户", "root_cause_category": "competitor"})
         east = self._line(sheet, "team", team_id=self.team_east).with_user(self.leader)
         east.root_cause = "Two new key accounts in Shanghai ordered early"
         with self.assertRefused(UserError, "East China"):
@@ -218,11 +230,22 @@ class TestAnalysis(AnalysisCommon):
         self.assertEqual(task.analysis_measure_id, measure)
         self.assertEqual(
             (task.name, task.user_id, task.date_deadline, task.reviewer_id, task.state),
-            ("Visit the 3 lost customers with a price offer", self.salesman_2, date(2021, 4, 15), self.leader, "todo"),
+            (
+                "Visit the 3 lost customers with a price offer",
+                self.salesman_2,
+                date(2021, 4, 15),
+                self.leader,
+                "todo",
+            ),
         )
         with self.assertRefused(AccessError, "Team leaders and sales managers"):
             self.env["sales_toolkit.analysis.measure"].with_user(self.salesman).create(
-                {"line_id": south.id, "name": "x", "user_id": self.salesman.id, "date_deadline": date(2021, 4, 1)}
+                {
+                    "line_id": south.id,
+                    "name": "x",
+                    "user_id": self.salesman.id,
+                    "date_deadline": date(2021, 4, 1),
+                }
             )
         sheet.with_user(self.manager).action_close()
 
@@ -238,6 +261,8 @@ class TestAnalysis(AnalysisCommon):
         self.assertEqual(south_q2.followup_summary, "1 of 1 done")
         # a line without measures last time shows none
         self.assertEqual(self._line(q2).followup_state, "none")
+        html = self.env["ir.actions.report"]._render_qweb_html(REPORT, q2.ids)[0].decode()
+        self.assertIn("Previous measures: 1 of 1 done; moved by", html)
 
     def test_closed_sheet_is_a_snapshot(self):
         self.company.write({"toolkit_analysis_low_rate": 50, "toolkit_analysis_high_rate": 200})
@@ -295,11 +320,16 @@ class TestAnalysis(AnalysisCommon):
         self.assertAlmostEqual(overall.opportunity_won_rate, 100 / 3)
         east = self._line(sheet, "team", team_id=self.team_east)
         self.assertEqual((east.lead_count, east.opportunity_count, east.won_count), (3, 2, 1))
+        html = self.env["ir.actions.report"]._render_qweb_html(REPORT, sheet.ids)[0].decode()
+        self.assertIn("4 leads → 3 opportunities (75.0 %) → 1 won (33.3 %)", html)
 
     def test_query_count_independent_of_dimension_values(self):
         def teams_with_orders(count, when):
             teams = self.env["crm.team"].create(
-                [{"name": f"Region {when.month}-{index:02d}", "company_id": self.company.id} for index in range(count)]
+                [
+                    {"name": f"Region {when.month}-{index:02d}", "company_id": self.company.id}
+                    for index in range(count)
+                ]
             )
             for team in teams:
                 self._order(self.cust_c, self.product_a, 100, when, team)
@@ -340,7 +370,9 @@ class TestAnalysis(AnalysisCommon):
         self.assertEqual(
             Sheet.with_user(self.salesman).search([("id", "in", all_sheets.ids)]), company_sheet | east_sheet
         )
-        self.assertEqual(Sheet.with_user(self.salesman_2).search([("id", "in", all_sheets.ids)]), company_sheet)
+        self.assertEqual(
+            Sheet.with_user(self.salesman_2).search([("id", "in", all_sheets.ids)]), company_sheet
+        )
         Line = self.env["sales_toolkit.analysis.line"]
         self.assertFalse(Line.with_user(self.salesman_2).search([("analysis_id", "=", south_sheet.id)]))
         with self.assertRaises(AccessError):
@@ -418,7 +450,9 @@ class TestAnalysis(AnalysisCommon):
         self.assertEqual((east[2].value, east[3].value), (800, 1000))
         self.assertAlmostEqual(east[4].value, 1.25)
         self.assertIn("%", east[4].number_format)
-        self.assertEqual((south[8].value, south[8].data_type), ("=1+2 is not a formula, 3 customers lost", "s"))
+        self.assertEqual(
+            (south[8].value, south[8].data_type), ("=1+2 is not a formula, 3 customers lost", "s")
+        )
         self.assertEqual(sum(len(rule.rules) for rule in region.conditional_formatting), 2)
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             charts = [name for name in archive.namelist() if name.startswith("xl/charts/chart")]
