@@ -460,3 +460,21 @@ class TestAnalysis(AnalysisCommon):
             content = "".join(archive.read(name).decode() for name in charts)
         self.assertIn("<c:barChart>", content)
         self.assertIn("<c:lineChart>", content)
+
+    def test_views(self):
+        for user in (self.salesman, self.manager):
+            views = (
+                self.env["sales_toolkit.analysis"]
+                .with_user(user)
+                .get_views([(False, "list"), (False, "form"), (False, "search")])
+            )
+            self.assertEqual(set(views["views"]), {"list", "form", "search"})
+        form = self.env["sales_toolkit.analysis"].with_user(self.salesman).get_views([(False, "form")])
+        self.assertNotIn("action_close", form["views"]["form"]["arch"])
+        Line = self.env["sales_toolkit.analysis.line"].with_user(self.leader)
+        line_form = Line.get_views([(False, "form")])
+        self.assertIn('name="measure_ids"', line_form["views"]["form"]["arch"])
+        self.assertEqual(
+            self.env.ref("sales_toolkit.sales_toolkit_analysis_menu").parent_id,
+            self.env.ref("sales_toolkit.sales_toolkit_review_menu"),
+        )
