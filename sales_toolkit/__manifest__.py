@@ -18,6 +18,7 @@
         "security/sales_toolkit_strategy_security.xml",
         "security/sales_toolkit_task_security.xml",
         "security/sales_toolkit_training_security.xml",
+        "security/sales_toolkit_analysis_security.xml",
         "security/sales_toolkit_performance_report_security.xml",
         "security/sales_toolkit_review_meeting_security.xml",
         "data/ir_cron_data.xml",
@@ -41,6 +42,7 @@
         "views/sales_toolkit_strategy_views.xml",
         "views/sales_toolkit_task_views.xml",
         "views/sales_toolkit_training_views.xml",
+        "views/sales_toolkit_analysis_views.xml",
         "views/sales_toolkit_review_meeting_views.xml",
         "views/res_config_settings_views.xml",
         "reports/sales_toolkit_performance_report_views.xml",
@@ -52,6 +54,7 @@
         "reports/sales_toolkit_strategy_reports.xml",
         "reports/sales_toolkit_task_reports.xml",
         "reports/sales_toolkit_training_reports.xml",
+        "reports/sales_toolkit_analysis_reports.xml",
         "reports/sales_toolkit_review_meeting_reports.xml",
         # the minutes template attaches the minutes report
         "data/sales_toolkit_review_meeting_mail_templates.xml",
@@ -63,6 +66,7 @@
         "demo/sales_toolkit_strategy_demo.xml",
         "demo/sales_toolkit_task_demo.xml",
         "demo/sales_toolkit_training_demo.xml",
+        "demo/sales_toolkit_analysis_demo.xml",
         "demo/sales_toolkit_review_meeting_demo.xml",
     ],
     "assets": {

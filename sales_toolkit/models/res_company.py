@@ -117,6 +117,31 @@ class ResCompany(models.Model):
         help="Day of the month by which the owners of confirmed targets comment on the previous month.",
     )
 
+    # Performance analysis (tool 7): completion outside these bounds needs a root cause
+    toolkit_analysis_low_rate = fields.Float(
+        string="Explain Completion Below (%)",
+        default=90.0,
+        help="An analysis line whose completion of its target is below this share is highlighted "
+        "and needs a root cause before the sheet can be closed.",
+    )
+    toolkit_analysis_high_rate = fields.Float(
+        string="Explain Completion Above (%)",
+        default=110.0,
+        help="An analysis line whose completion of its target is above this share is highlighted "
+        "and needs a root cause (what worked) before the sheet can be closed.",
+    )
+
+    @api.constrains("toolkit_analysis_low_rate", "toolkit_analysis_high_rate")
+    def _check_toolkit_analysis(self):
+        for company in self:
+            if not 0 < company.toolkit_analysis_low_rate <= 100 <= company.toolkit_analysis_high_rate:
+                raise ValidationError(
+                    self.env._(
+                        "The analysis gap bounds must satisfy 0 < lower bound <= 100 <= upper bound "
+                        "(in % of the target)."
+                    )
+                )
+
     # Trainings (tool 10)
     toolkit_training_result_days = fields.Integer(
         string="Training Results Window (days)",

@@ -51,3 +51,5 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.toolkit_training_behaviour_weeks", readonly=False
     )
     toolkit_training_pass_mark = fields.Float(related="company_id.toolkit_training_pass_mark", readonly=False)
+    toolkit_analysis_low_rate = fields.Float(related="company_id.toolkit_analysis_low_rate", readonly=False)
+    toolkit_analysis_high_rate = fields.Float(related="company_id.toolkit_analysis_high_rate", readonly=False)

@@ -73,6 +73,14 @@ class SalesToolkitReviewMeeting(models.Model):
     )
     agenda_ids = fields.One2many("sales_toolkit.review.agenda", "meeting_id", copy=True)
     problem_ids = fields.One2many("sales_toolkit.review.problem", "meeting_id", string="Problems")
+    analysis_id = fields.Many2one(
+        "sales_toolkit.analysis",
+        string="Analysis Sheet",
+        index="btree_not_null",
+        check_company=True,
+        help="The performance analysis the meeting reviews: its figures show in the minutes.",
+    )
+    analysis_line_ids = fields.One2many(related="analysis_id.line_ids", string="Analysis Figures")
     results_review = fields.Html(
         help="Actual against target, year on year and period on period, and why: from the analysis sheet."
     )

@@ -136,6 +136,14 @@ class SalesToolkitTask(models.Model):
         check_company=True,
         help="The review meeting that decided this action item.",
     )
+    analysis_measure_id = fields.Many2one(
+        "sales_toolkit.analysis.measure",
+        string="Improvement Measure",
+        index="btree_not_null",
+        ondelete="set null",
+        check_company=True,
+        help="The improvement measure of a performance analysis this task carries out.",
+    )
 
     _qty_check = models.Constraint(
         "CHECK (target_qty >= 0 AND achieved_qty >= 0)", "Quantities cannot be negative."

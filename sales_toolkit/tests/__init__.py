@@ -1,4 +1,5 @@
 from . import (
+    test_analysis,
     test_care_plan,
     test_customer_tier,
     test_followup,

@@ -35,3 +35,36 @@ class TestFollowupTour(HttpCase, SalesToolkitCommon):
         self.assertEqual(lead.activity_ids.summary, "Send the quote and a competitor comparison")
         self.assertEqual(lead.activity_ids.user_id, self.salesman)
         self.assertEqual(lead.last_followup_date, self.company._toolkit_today())
+
+
+@tagged("post_install", "-at_install")
+class TestAnalysisTour(HttpCase, SalesToolkitCommon):
+    def test_manager_explains_a_gap_and_plans_a_measure(self):
+        today = self.company._toolkit_today()
+        quarter_start = today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
+        target = self.env["sales_toolkit.target"].create(
+            {
+                "name": "Tour quarter revenue",
+                "period_type": "quarter",
+                "date_from": quarter_start,
+                "kpi": "revenue",
+                "target_value": 100_000_000,
+                "owner_id": self.manager.id,
+            }
+        )
+        target.action_confirm()
+        self.start_tour(
+            "/odoo/action-sales_toolkit.sales_toolkit_analysis_action",
+            "sales_toolkit_analysis_tour",
+            login="st_manager",
+        )
+        sheet = self.env["sales_toolkit.analysis"].search(
+            [("user_id", "=", self.manager.id)], order="id desc", limit=1
+        )
+        line = sheet.line_ids.filtered(lambda line: line.dimension == "overall" and line.kpi == "revenue")
+        self.assertEqual(line.root_cause_category, "customer_count")
+        self.assertIn("key accounts", line.root_cause)
+        task = line.measure_ids.task_ids
+        self.assertEqual(task.name, "Visit both key accounts with the new price list")
+        self.assertEqual(task.user_id, self.manager)
+        self.assertEqual(task.date_deadline, today + timedelta(days=10))

@@ -1,0 +1,89 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from .sales_toolkit_task import TASK_STATES
+
+
+class SalesToolkitAnalysisMeasure(models.Model):
+    _name = "sales_toolkit.analysis.measure"
+    _description = "Improvement Measure"
+    _order = "date_deadline, id"
+    _check_company_auto = True
+
+    line_id = fields.Many2one(
+        "sales_toolkit.analysis.line", string="Analysis Line", required=True, index=True, ondelete="cascade"
+    )
+    analysis_id = fields.Many2one(related="line_id.analysis_id", store=True, index=True)
+    company_id = fields.Many2one(related="line_id.company_id", store=True, index=True, precompute=True)
+    name = fields.Text(
+        string="Measure", required=True, help="e.g. buy-one-get-one on product line A in April."
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Owner",
+        required=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+    )
+    date_deadline = fields.Date(string="Deadline", required=True)
+    task_ids = fields.One2many("sales_toolkit.task", "analysis_measure_id", string="Tasks")
+    task_id = fields.Many2one("sales_toolkit.task", compute="_compute_task_id")
+    task_state = fields.Selection(TASK_STATES, string="Task Status", compute="_compute_task_id")
+
+    @api.depends("task_ids.state")
+    def _compute_task_id(self):
+        for measure in self:
+            task = measure.sudo().task_ids[:1]
+            measure.task_id = task
+            measure.task_state = task.state
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_can_write()
+        measures = super().create(vals_list)
+        measures._create_tasks()
+        return measures
+
+    def write(self, vals):
+        self._check_can_write()
+        res = super().write(vals)
+        if set(vals) & {"name", "user_id", "date_deadline"}:
+            for measure in self:
+                tasks = measure.sudo().task_ids.filtered(
+                    lambda task: not task.is_accepted and task.state != "done"
+                )
+                tasks.write(measure._task_values())
+        return res
+
+    def _check_can_write(self):
+        if not (self.env.su or self.env.user.has_group("sales_team.group_sale_salesman_all_leads")):
+            raise AccessError(self.env._("Team leaders and sales managers set the improvement measures."))
+
+    def _task_values(self):
+        self.ensure_one()
+        today = self.company_id._toolkit_today()
+        return {
+            "name": self.name.splitlines()[0][:200] if self.name else "",
+            "user_id": self.user_id.id,
+            "date_start": min(today, self.date_deadline),
+            "date_deadline": self.date_deadline,
+        }
+
+    def _create_tasks(self):
+        """Each measure becomes a task of its owner, due by its deadline; the author reviews it."""
+        vals_list = []
+        for measure in self:
+            vals = dict(
+                measure._task_values(),
+                company_id=measure.company_id.id,
+                analysis_measure_id=measure.id,
+                remarks=self.env._(
+                    "Improvement measure of %(sheet)s, %(line)s",
+                    sheet=measure.analysis_id.name,
+                    line=measure.line_id.display_name,
+                ),
+            )
+            if self.env.user != measure.user_id:
+                vals["reviewer_id"] = self.env.user.id
+            vals_list.append(vals)
+        self.env["sales_toolkit.task"].sudo().create(vals_list)
