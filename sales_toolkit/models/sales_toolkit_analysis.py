@@ -317,7 +317,7 @@ class SalesToolkitAnalysis(models.Model):
             actual = values.get(spec_index[key, "current"], 0.0)
             last_year = values.get(spec_index[key, "last_year"], 0.0)
             previous_value = values.get(spec_index[key, "previous"], 0.0)
-            target = targets.get(self._target_key(key))
+            target = self._lookup_target(targets, key)
             target_value = target.target_value if target else 0.0
             completion = 100.0 * actual / target_value if target_value else 0.0
             direction = False
@@ -402,6 +402,31 @@ class SalesToolkitAnalysis(models.Model):
             spec["categ_id"] or None,
             spec["customer_type"] or None,
         )
+
+    def _lookup_target(self, targets, key):
+        """The line's target: the exact dimension first, then the handbook's usual forms.
+
+        New customers are usually targeted as "new customers" and the repurchase rate as
+        "existing customers' repurchase rate"; a salesperson's target may also name the
+        salesperson's team.
+        """
+        exact = self._target_key(key)
+        if exact in targets:
+            return targets[exact]
+        kpi, team_id, user_id, categ_id, customer_type = exact
+        implied = {"new_customers": "new", "repurchase_rate": "existing"}.get(kpi)
+        if implied and not customer_type and (kpi, team_id, user_id, categ_id, implied) in targets:
+            return targets[(kpi, team_id, user_id, categ_id, implied)]
+        if user_id and not team_id:
+            return next(
+                (
+                    target
+                    for (t_kpi, _team, t_user, t_categ, t_type), target in targets.items()
+                    if (t_kpi, t_user, t_categ, t_type) == (kpi, user_id, categ_id, customer_type)
+                ),
+                None,
+            )
+        return None
 
     def _find_targets(self):
         """{(kpi, team, user, category, customer type): target} of the sheet's period.
@@ -716,6 +741,8 @@ class SalesToolkitAnalysis(models.Model):
                     sheet.write_string(row, 8, line.root_cause or "", styles["text"])
                 last = first + max(len(lines), 1) - 1
                 completion = f"E{first + 1}:E{last + 1}"
+                # no target, no colour: Excel would take an empty cell for 0 %
+                sheet.conditional_format(completion, {"type": "blanks", "stop_if_true": True})
                 sheet.conditional_format(
                     completion, {"type": "cell", "criteria": "<", "value": low, "format": styles["low"]}
                 )

@@ -184,8 +184,8 @@ class SalesToolkitAnalysisLine(models.Model):
                 )
             if self.filtered(lambda line: line.analysis_id.state == "closed"):
                 raise UserError(self.env._("The sheet is closed: reopen it before changing its root causes."))
-            if not (self.env.su or self.env.user.has_group("sales_team.group_sale_salesman_all_leads")):
-                raise AccessError(self.env._("Team leaders and sales managers explain the lines of a sheet."))
+            if not (self.env.su or self.env.user.has_group("sales_team.group_sale_manager")):
+                raise AccessError(self.env._("Only sales managers explain the lines of a sheet."))
         return super().write(vals)
 
     def _line_key(self):

@@ -56,8 +56,8 @@ class SalesToolkitAnalysisMeasure(models.Model):
         return res
 
     def _check_can_write(self):
-        if not (self.env.su or self.env.user.has_group("sales_team.group_sale_salesman_all_leads")):
-            raise AccessError(self.env._("Team leaders and sales managers set the improvement measures."))
+        if not (self.env.su or self.env.user.has_group("sales_team.group_sale_manager")):
+            raise AccessError(self.env._("Only sales managers set the improvement measures."))
 
     def _task_values(self):
         self.ensure_one()

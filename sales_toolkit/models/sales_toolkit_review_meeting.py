@@ -237,6 +237,8 @@ class SalesToolkitReviewMeeting(models.Model):
         return action
 
     def _send_to_attendees(self, template_xmlid):
+        # readers may discuss a meeting; sending in the organiser's name is for those who run it
+        self.check_access("write")
         template = self.env.ref(template_xmlid)
         for meeting in self:
             if not meeting.attendee_ids:
@@ -259,7 +261,7 @@ class SalesToolkitReviewMeeting(models.Model):
             if activity and not activity.active:
                 activity = self.env["mail.activity"]
             open_items = meeting.action_item_ids.filtered(lambda task: task.state != "done")
-            if not open_items or not meeting.followup_user_id:
+            if not open_items or not meeting.followup_user_id or meeting.state == "cancelled":
                 if activity:
                     activity.action_feedback(feedback=self.env._("All action items are done."))
                 meeting.reminder_activity_id = False
@@ -290,8 +292,9 @@ class SalesToolkitReviewMeeting(models.Model):
         """Weekly: the follow-up owner of each meeting with open action items gets (one) reminder."""
         meetings = self.search(
             [
-                ("state", "not in", ("planned", "cancelled")),
                 "|",
+                "&",
+                ("state", "not in", ("planned", "cancelled")),
                 ("action_item_ids.state", "!=", "done"),
                 ("reminder_activity_id", "!=", False),
             ],

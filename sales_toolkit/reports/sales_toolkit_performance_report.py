@@ -17,6 +17,26 @@ class SalesToolkitPerformanceReport(models.Model):
     _auto = False
     _order = "month desc"
     _rec_name = "month"
+    # what the view reads: pending changes to these are flushed before it is queried
+    _depends = {
+        "res.company": ["partner_id"],
+        "res.partner": ["tz", "commercial_partner_id", "customer_tier"],
+        "sale.order": [
+            "state",
+            "date_order",
+            "company_id",
+            "team_id",
+            "user_id",
+            "partner_id",
+            "currency_rate",
+        ],
+        "sale.order.line": ["order_id", "price_subtotal", "display_type", "is_downpayment", "product_id"],
+        "product.product": ["product_tmpl_id"],
+        "product.template": ["categ_id"],
+        "crm.team": ["company_id"],
+        "crm.lead": ["company_id", "team_id", "user_id", "create_date", "won_status", "date_closed"],
+        "sales_toolkit.followup": ["company_id", "user_id", "date", "channel", "kind", "lead_id"],
+    }
 
     month = fields.Date(readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
@@ -43,10 +63,7 @@ class SalesToolkitPerformanceReport(models.Model):
         "its first line.",
     )
     average_order_value = fields.Monetary(
-        readonly=True,
-        aggregator="avg",
-        help="Revenue per order of each row; grouped rows show the mean of the rows, so divide "
-        "revenue by orders for the exact figure of a group.",
+        readonly=True, aggregator="avg", help="Revenue per order: the group's revenue over its orders."
     )
     new_customer_count = fields.Integer(
         string="New Customers",
@@ -60,11 +77,26 @@ class SalesToolkitPerformanceReport(models.Model):
         aggregator="sum",
         help="Customers who ordered in the month after ordering before it.",
     )
-    quotation_count = fields.Integer(string="Quotations Sent", readonly=True, aggregator="sum")
+    quotation_count = fields.Integer(
+        string="Quotations Sent",
+        readonly=True,
+        aggregator="sum",
+        help="Quotations sent to the customer in the month, confirmed since or not.",
+    )
     lead_count = fields.Integer(string="Leads Created", readonly=True, aggregator="sum")
     won_count = fields.Integer(string="Opportunities Won", readonly=True, aggregator="sum")
     visit_count = fields.Integer(string="Visits", readonly=True, aggregator="sum")
     call_count = fields.Integer(string="Calls", readonly=True, aggregator="sum")
+
+    def _read_group_select(self, aggregate_spec, query):
+        # a group's average order value is its revenue over its orders, not a mean of rows
+        if aggregate_spec != "average_order_value:avg":
+            return super()._read_group_select(aggregate_spec, query)
+        return SQL(
+            "SUM(%(revenue)s) / NULLIF(SUM(%(orders)s), 0)",
+            revenue=self._field_to_sql(self._table, "revenue", query),
+            orders=self._field_to_sql(self._table, "order_count", query),
+        )
 
     @property
     def _table_query(self):
@@ -122,27 +154,34 @@ class SalesToolkitPerformanceReport(models.Model):
                           timezone(z.tz, timezone('UTC', o.date_order)))::date, NULL, FALSE,
                           0, 0, 0, 0, COUNT(*), 0, 0, 0, 0
                      FROM sale_order o JOIN zones z ON z.company_id = o.company_id
-                    WHERE o.state = 'sent'
+                    WHERE o.state IN ('sent', 'sale')
                  GROUP BY 1, 2, 3, 5
                  UNION ALL
-                   SELECT l.company_id, l.team_id, l.user_id, NULL, date_trunc('month',
+                   SELECT z.company_id, l.team_id, l.user_id, NULL, date_trunc('month',
                           timezone(z.tz, timezone('UTC', l.create_date)))::date, NULL, FALSE,
                           0, 0, 0, 0, 0, COUNT(*), 0, 0, 0
-                     FROM crm_lead l JOIN zones z ON z.company_id = l.company_id
+                     FROM crm_lead l
+                LEFT JOIN crm_team t ON t.id = l.team_id
+                     JOIN zones z ON z.company_id = COALESCE(l.company_id, t.company_id)
                  GROUP BY 1, 2, 3, 5
                  UNION ALL
-                   SELECT l.company_id, l.team_id, l.user_id, NULL, date_trunc('month',
+                   SELECT z.company_id, l.team_id, l.user_id, NULL, date_trunc('month',
                           timezone(z.tz, timezone('UTC', l.date_closed)))::date, NULL, FALSE,
                           0, 0, 0, 0, 0, 0, COUNT(*), 0, 0
-                     FROM crm_lead l JOIN zones z ON z.company_id = l.company_id
+                     FROM crm_lead l
+                LEFT JOIN crm_team t ON t.id = l.team_id
+                     JOIN zones z ON z.company_id = COALESCE(l.company_id, t.company_id)
                     WHERE l.won_status = 'won' AND l.date_closed IS NOT NULL
                  GROUP BY 1, 2, 3, 5
                  UNION ALL
-                   SELECT f.company_id, l.team_id, f.user_id, NULL, date_trunc('month', f.date)::date,
-                          NULL, FALSE, 0, 0, 0, 0, 0, 0, 0,
+                   SELECT COALESCE(l.company_id, t.company_id), l.team_id, f.user_id, NULL,
+                          date_trunc('month', f.date)::date, NULL, FALSE, 0, 0, 0, 0, 0, 0, 0,
                           COUNT(*) FILTER (WHERE f.channel = 'visit'),
                           COUNT(*) FILTER (WHERE f.channel = 'phone')
-                     FROM sales_toolkit_followup f JOIN crm_lead l ON l.id = f.lead_id
+                     FROM sales_toolkit_followup f
+                     JOIN crm_lead l ON l.id = f.lead_id
+                LEFT JOIN crm_team t ON t.id = l.team_id
+                    WHERE f.kind = 'contact' AND COALESCE(l.company_id, t.company_id) IS NOT NULL
                  GROUP BY 1, 2, 3, 5
                )
                SELECT ROW_NUMBER() OVER () AS id, company_id, team_id, user_id,

@@ -181,7 +181,7 @@ class TestAnalysis(AnalysisCommon):
         sheet = self._sheet().with_user(self.manager)
         with self.assertRefused(UserError, "root cause and its category.*South China"):
             sheet.action_close()
-        south = self._line(sheet, "team", team_id=self.team_south).with_user(self.leader)
+        south = self._line(sheet, "team", team_id=self.team_south).with_user(self.manager)
         for vague in (
             "market is bad",
             "The market is bad.",
@@ -192,7 +192,7 @@ class TestAnalysis(AnalysisCommon):
             with self.assertRefused(ValidationError, "too vague"):
                 south.root_cause = vague
         south.write({"root_cause": "竞品降价10%，流失3个客户", "root_cause_category": "competitor"})
-        east = self._line(sheet, "team", team_id=self.team_east).with_user(self.leader)
+        east = self._line(sheet, "team", team_id=self.team_east).with_user(self.manager)
         east.root_cause = "Two new key accounts in Shanghai ordered early"
         with self.assertRefused(UserError, "East China"):
             sheet.action_close()
@@ -207,7 +207,7 @@ class TestAnalysis(AnalysisCommon):
     def test_measure_task_and_next_sheet_followup(self):
         sheet = self._sheet()
         south = self._line(sheet, "team", team_id=self.team_south)
-        south.with_user(self.leader).write(
+        south.with_user(self.manager).write(
             {"root_cause": "Competitor cut price 10%, 3 customers lost", "root_cause_category": "competitor"}
         )
         self._line(sheet, "team", team_id=self.team_east).write(
@@ -215,7 +215,7 @@ class TestAnalysis(AnalysisCommon):
         )
         measure = (
             self.env["sales_toolkit.analysis.measure"]
-            .with_user(self.leader)
+            .with_user(self.manager)
             .create(
                 {
                     "line_id": south.id,
@@ -234,11 +234,11 @@ class TestAnalysis(AnalysisCommon):
                 "Visit the 3 lost customers with a price offer",
                 self.salesman_2,
                 date(2021, 4, 15),
-                self.leader,
+                self.manager,
                 "todo",
             ),
         )
-        with self.assertRefused(AccessError, "Team leaders and sales managers"):
+        with self.assertRefused(AccessError, "Only sales managers"):
             self.env["sales_toolkit.analysis.measure"].with_user(self.salesman).create(
                 {
                     "line_id": south.id,
@@ -366,13 +366,9 @@ class TestAnalysis(AnalysisCommon):
         south_sheet = self._sheet(scope="team", team_id=self.team_south.id)
         all_sheets = company_sheet | east_sheet | south_sheet
         Sheet = self.env["sales_toolkit.analysis"]
-        # reps: company sheets and their own team's
-        self.assertEqual(
-            Sheet.with_user(self.salesman).search([("id", "in", all_sheets.ids)]), company_sheet | east_sheet
-        )
-        self.assertEqual(
-            Sheet.with_user(self.salesman_2).search([("id", "in", all_sheets.ids)]), company_sheet
-        )
+        # reps: their own team's sheets
+        self.assertEqual(Sheet.with_user(self.salesman).search([("id", "in", all_sheets.ids)]), east_sheet)
+        self.assertFalse(Sheet.with_user(self.salesman_2).search([("id", "in", all_sheets.ids)]))
         Line = self.env["sales_toolkit.analysis.line"]
         self.assertFalse(Line.with_user(self.salesman_2).search([("analysis_id", "=", south_sheet.id)]))
         with self.assertRaises(AccessError):
@@ -381,10 +377,14 @@ class TestAnalysis(AnalysisCommon):
         with self.assertRaises(AccessError):
             line.with_user(self.salesman).write({"root_cause_category": "price"})
         with self.assertRaises(AccessError):
+            company_sheet.with_user(self.salesman).read(["name"])
+        with self.assertRaises(AccessError):
             company_sheet.with_user(self.salesman).action_generate()
-        # team leaders read everything and explain lines, managers do everything
+        # team leaders read everything, managers do everything
         self.assertEqual(Sheet.with_user(self.leader).search([("id", "in", all_sheets.ids)]), all_sheets)
-        line.with_user(self.leader).write({"root_cause_category": "price"})
+        with self.assertRaises(AccessError):
+            line.with_user(self.leader).write({"root_cause_category": "price"})
+        line.with_user(self.manager).write({"root_cause_category": "price"})
         with self.assertRaises(AccessError):
             company_sheet.with_user(self.leader).write({"summary": "<p>mine</p>"})
         with self.assertRaises(AccessError):

@@ -100,6 +100,9 @@ class TestReviewMeeting(ReviewMeetingCommon):
         # the organizer sends it: every other attendee gets the email
         self.assertEqual(mails.recipient_ids, (self.salesman | self.manager).partner_id)
         self.assertFalse(message.attachment_ids)
+        # an attendee who only reads the meeting does not send in the organiser's name
+        with self.assertRefused(AccessError, "."):
+            self.meeting.with_user(self.salesman).action_send_agenda()
         self.meeting.attendee_ids = False
         with self.assertRefused(UserError, "Add the attendees"):
             self.meeting.action_send_agenda()
@@ -163,6 +166,9 @@ class TestReviewMeeting(ReviewMeetingCommon):
         )
         self.assertIn("Carried-over Items", html)
         self.assertIn("Cost analysis of line B", html)
+        # ... and the agenda sent before the meeting
+        april.action_send_agenda()
+        self.assertIn("Cost analysis of line B", str(april.message_ids[0].body))
         item.action_mark_done()
         april.invalidate_recordset(["carried_item_ids"])
         self.assertFalse(april.carried_item_ids)
@@ -207,6 +213,11 @@ class TestReviewMeeting(ReviewMeetingCommon):
         with self.no_commit():
             self.env["sales_toolkit.review.meeting"]._cron_remind_followup_owners()
         self.assertEqual(len(self.meeting.activity_ids), 1)
+        # a cancelled meeting has nothing to follow up
+        self.meeting.action_cancel()
+        with self.no_commit():
+            self.env["sales_toolkit.review.meeting"]._cron_remind_followup_owners()
+        self.assertFalse(self.meeting.activity_ids)
 
     def test_decisions_log(self):
         Resolution = self.env["sales_toolkit.review.resolution"]
