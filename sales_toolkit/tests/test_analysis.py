@@ -453,7 +453,8 @@ class TestAnalysis(AnalysisCommon):
         self.assertEqual(
             (south[8].value, south[8].data_type), ("=1+2 is not a formula, 3 customers lost", "s")
         )
-        self.assertEqual(sum(len(rule.rules) for rule in region.conditional_formatting), 3)  # blanks, low, high
+        # no colour on blanks, then low and high
+        self.assertEqual(sum(len(rule.rules) for rule in region.conditional_formatting), 3)
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             charts = [name for name in archive.namelist() if name.startswith("xl/charts/chart")]
             self.assertGreaterEqual(len(charts), 6)  # a bar chart per sheet and the trend line
