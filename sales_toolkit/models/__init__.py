@@ -1,6 +1,7 @@
 from . import (
     crm_lead,
     crm_team,
+    ir_attachment,
     mail_activity,
     res_company,
     res_config_settings,

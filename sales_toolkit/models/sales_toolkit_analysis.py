@@ -261,26 +261,8 @@ class SalesToolkitAnalysis(models.Model):
     def action_export_xlsx(self):
         """The sheet as an Excel workbook, attached to the sheet and downloaded."""
         self.ensure_one()
-        content = self._analysis_xlsx()
         name = self.env._("Performance analysis - %(sheet)s.xlsx", sheet=self.name)
-        Attachment = self.env["ir.attachment"].sudo()
-        Attachment.search(
-            [("res_model", "=", self._name), ("res_id", "=", self.id), ("name", "=", name)]
-        ).unlink()
-        attachment = Attachment.create(
-            {
-                "name": name,
-                "raw": content,
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            }
-        )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "download",
-        }
+        return self.env["ir.attachment"]._toolkit_xlsx_download(self, name, self._analysis_xlsx())
 
     # ------------------------------------------------------------------ generation
 

@@ -658,28 +658,8 @@ class SalesToolkitTarget(models.Model):
     def action_export_xlsx(self):
         """The tracking sheet as an Excel file, attached to the target and downloaded."""
         self.ensure_one()
-        content = self._tracking_sheet_xlsx()
         name = self.env._("Target tracking - %(target)s.xlsx", target=self.name)
-        # whoever may read the target may export it; attaching needs no write access.
-        # The previous export of the same sheet is replaced, not piled up.
-        Attachment = self.env["ir.attachment"].sudo()
-        Attachment.search(
-            [("res_model", "=", self._name), ("res_id", "=", self.id), ("name", "=", name)]
-        ).unlink()
-        attachment = Attachment.create(
-            {
-                "name": name,
-                "raw": content,
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            }
-        )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "download",
-        }
+        return self.env["ir.attachment"]._toolkit_xlsx_download(self, name, self._tracking_sheet_xlsx())
 
     def _tracking_sheet_xlsx(self):
         """xlsxwriter in constant_memory mode: rows are streamed to a temporary file."""
