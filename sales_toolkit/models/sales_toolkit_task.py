@@ -17,6 +17,8 @@ OPEN_STATES = ("todo", "in_progress", "delayed")
 # what the owner of a task may change; the rest is the assigner's
 OWNER_FIELDS = {"achieved_qty", "remarks", "date_start", "date_done"}
 PROGRESS_FIELDS = ("achieved_qty", "achievement_rate", "quality_grade")
+# written by the actions only
+SYSTEM_FIELDS = {"date_accepted", "accepted_by_id", "achievement_rate", "quality_grade"}
 
 
 class SalesToolkitTask(models.Model):
@@ -159,7 +161,9 @@ class SalesToolkitTask(models.Model):
         for task in self:
             leader = task.team_id.user_id
             if not task.reviewer_id:
-                task.reviewer_id = leader if leader and leader != task.user_id else self.env.user
+                # nobody reviews their own task: without a team leader, the assigner does
+                candidate = leader if leader and leader != task.user_id else self.env.user
+                task.reviewer_id = candidate if candidate != task.user_id else False
 
     @api.depends("measure")
     def _compute_unit(self):
@@ -186,8 +190,9 @@ class SalesToolkitTask(models.Model):
     @api.depends("state", "date_deadline")
     @api.depends_context("company")
     def _compute_is_late(self):
-        today = self.env.company._toolkit_today()
+        todays = {company: company._toolkit_today() for company in self.company_id}
         for task in self:
+            today = todays.get(task.company_id) or self.env.company._toolkit_today()
             task.is_late = (
                 task.state in OPEN_STATES and bool(task.date_deadline) and task.date_deadline < today
             )
@@ -213,20 +218,24 @@ class SalesToolkitTask(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_values(vals)
+            self._check_create(vals)
         tasks = super().create(vals_list)
         tasks._toolkit_refresh_progress()
         return tasks
 
     def write(self, vals):
         self._check_values(vals)
-        if "state" in vals and not self.env.context.get("toolkit_task_action"):
-            raise UserError(self.env._("Use Start, Mark Done, Accept and Send Back to move a task on."))
-        if set(vals) & set(PROGRESS_FIELDS) and not self.env.context.get("toolkit_task_progress"):
-            self._check_typed_progress(vals)
+        # states, grades and acceptance are written by the actions only (as the superuser,
+        # which no client context can make up)
+        if not (self.env.su and self.env.context.get("toolkit_task_system")):
+            if set(vals) & {"state", *SYSTEM_FIELDS}:
+                raise UserError(self.env._("Use Start, Mark Done, Accept and Send Back to move a task on."))
+            if set(vals) & set(PROGRESS_FIELDS):
+                self._check_typed_progress(vals)
         self._check_owner_write(vals)
         if set(vals) - {"remarks", "active"} and self.filtered("is_accepted"):
             raise UserError(self.env._("An accepted task is closed: its grade is frozen."))
-        previous_parents = self._ancestors() if "parent_id" in vals else self.browse()
+        previous_parents = self.sudo()._ancestors() if "parent_id" in vals else self.browse()
         res = super().write(vals)
         if set(vals) & {
             "achieved_qty",
@@ -242,8 +251,27 @@ class SalesToolkitTask(models.Model):
             "active",
             "state",
         }:
-            (self | previous_parents | self._ancestors())._toolkit_refresh_progress()
+            if previous_parents:
+                previous_parents._reset_childless()
+            (self | previous_parents | self.sudo()._ancestors())._toolkit_refresh_progress()
         return res
+
+    def unlink(self):
+        parents = self.sudo()._ancestors() - self
+        res = super().unlink()
+        parents = parents.exists()
+        parents._reset_childless()
+        parents._toolkit_refresh_progress()
+        return res
+
+    def _reset_childless(self):
+        """A goal that lost its last sub-task no longer holds their sum."""
+        childless = self.sudo().filtered(
+            lambda task: not task.with_context(active_test=False).child_ids and task.measure == "manual"
+        )
+        childless = childless.filtered("achieved_qty")
+        if childless:
+            childless.write({"achieved_qty": 0.0})
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_done(self):
@@ -275,13 +303,24 @@ class SalesToolkitTask(models.Model):
                 )
             )
 
+    @api.model
+    def _check_create(self, vals):
+        """A task starts to do, ungraded; reps plan their own tasks, leaders assign them."""
+        if self.env.su:
+            return
+        if vals.get("state", "todo") != "todo" or set(vals) & {*SYSTEM_FIELDS, *PROGRESS_FIELDS} - {
+            "achieved_qty"
+        }:
+            raise UserError(self.env._("A new task starts to do: grades and acceptance come later."))
+        owner = vals.get("user_id", self.env.uid)
+        if owner != self.env.uid and not self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+            raise AccessError(self.env._("Team leaders and managers assign tasks; you can plan your own."))
+
     def _check_owner_write(self, vals):
         """Owners report progress; assigning, re-planning and grading is for reviewers and leaders."""
         if self.env.su or self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
             return
-        if self.env.context.get("toolkit_task_progress"):
-            return
-        if set(vals) - OWNER_FIELDS - {"state"}:
+        if set(vals) - OWNER_FIELDS:
             reviewed = self.filtered(lambda task: task.reviewer_id == self.env.user)
             if reviewed != self:
                 raise AccessError(
@@ -298,7 +337,9 @@ class SalesToolkitTask(models.Model):
     # ------------------------------------------------------------------ actions
 
     def _set_state(self, state, **extra):
-        return self.with_context(toolkit_task_action=True).write(dict(extra, state=state))
+        # the action checked who may move the task; the state itself is the system's to write
+        self.check_access("write")
+        return self.sudo().with_context(toolkit_task_system=True).write(dict(extra, state=state))
 
     def action_start(self):
         if self.filtered(lambda task: task.state != "todo"):
@@ -320,10 +361,12 @@ class SalesToolkitTask(models.Model):
             raise UserError(self.env._("Only done tasks not yet accepted can be accepted."))
         self._toolkit_refresh_progress()
         grades = dict(self._fields["quality_grade"]._description_selection(self.env))
-        for task in self.with_context(toolkit_task_action=True):
+        for task in self:
             # data loaded or jobs run as the superuser accept in the reviewer's name
             reviewer = task.reviewer_id if self.env.su and task.reviewer_id else self.env.user
-            task.write({"date_accepted": fields.Datetime.now(), "accepted_by_id": reviewer.id})
+            task.sudo().with_context(toolkit_task_system=True).write(
+                {"date_accepted": fields.Datetime.now(), "accepted_by_id": reviewer.id}
+            )
         self._message_log_batch(
             {
                 task.id: self.env._(
@@ -374,7 +417,11 @@ class SalesToolkitTask(models.Model):
         return True
 
     def _check_reviewer(self):
-        if self.env.su or self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+        if self.env.su:
+            return
+        if self.filtered(lambda task: task.user_id == self.env.user):
+            raise AccessError(self.env._("Nobody accepts or sends back their own task: the reviewer does."))
+        if self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
             return
         if self.filtered(lambda task: task.reviewer_id != self.env.user):
             raise AccessError(self.env._("Only the reviewer or a team leader accepts or sends back a task."))
@@ -403,16 +450,22 @@ class SalesToolkitTask(models.Model):
         Counted tasks get their quantity from one grouped query per kind of record; a
         task with sub-tasks adds up those with its unit, deepest tasks first.
         """
-        tasks = self.filtered(lambda task: task.id and not task.is_accepted)
+        # a rep's progress moves the parent task, which they may not be allowed to read
+        tasks = (
+            self.sudo()
+            .with_context(toolkit_task_system=True)
+            .filtered(lambda task: task.id and not task.is_accepted)
+        )
         if not tasks:
             return
         counts = self._toolkit_counts(tasks.filtered(lambda task: task.measure != "manual"))
-        # a rep's progress moves the parent task, which they may not be allowed to edit
-        writer = tasks.sudo().with_context(toolkit_task_progress=True, toolkit_task_action=True)
-        for task in writer.sorted(lambda task: -len(task.parent_path or "")):
-            children = task.child_ids.filtered(lambda child: child.active)
+        for task in tasks.sorted(lambda task: -len(task.parent_path or "")):
+            children = task.with_context(active_test=False).child_ids
             if children:
-                achieved = sum(child.achieved_qty for child in children if child.unit == task.unit)
+                # a goal adds up its sub-tasks of its unit; with none left active, nothing
+                achieved = sum(
+                    child.achieved_qty for child in children if child.active and child.unit == task.unit
+                )
             elif task.measure != "manual":
                 achieved = counts.get(task.id, 0)
             else:

@@ -159,19 +159,29 @@ class SalesToolkitTraining(models.Model):
         "participant_ids.conversion_after",
         "cost",
     )
+    @api.depends_context("uid")
     def _compute_evaluation(self):
         """Averages of the participant lines; a score of 0 means "not yet taken" and is left out.
 
-        Computed from all the lines, whoever reads: a rep who sees only their own line
-        sees the same evaluation of the training as their manager.
+        Sales managers evaluate over all the lines; anyone else over the lines they may
+        read (a rep their own, a team leader their team's), so that nobody works out a
+        colleague's scores from an average.
         """
 
         def average(values):
             values = [value for value in values if value]
             return sum(values) / len(values) if values else 0.0
 
+        see_all = self.env.su or self.env.user.has_group("sales_team.group_sale_manager")
+        readable = self.env["sales_toolkit.training.participant"]
+        if not see_all:
+            # searched, not read from the one2many: its cache is shared by every user
+            readable = readable.search([("training_id", "in", self.ids)])
         for training in self:
-            lines = training.sudo().participant_ids
+            if see_all:
+                lines = training.sudo().participant_ids
+            else:
+                lines = readable.filtered(lambda line, training=training: line.training_id == training)
             both = lines.filtered(lambda line: line.pre_score and line.post_score)
             tested = lines.filtered("post_score")
             assigned = sum(lines.mapped("assignment_count"))

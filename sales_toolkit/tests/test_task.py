@@ -107,7 +107,7 @@ class TestTask(TaskCommon):
             task.date_deadline = date(2020, 12, 1)
         with self.assertRefused(UserError, "Use Start"):
             task.state = "done"
-        with self.assertRefused(UserError, "follow from the quantities"):
+        with self.assertRefused(UserError, "Use Start"):
             task.quality_grade = "excellent"
 
     def test_states_accept_and_send_back(self):
@@ -282,13 +282,74 @@ class TestTaskAccess(TaskCommon):
         with self.assertRefused(AccessError, "."):
             self.colleague.with_user(self.env.user).remarks = "x"
         own.action_mark_done()
-        with self.assertRefused(AccessError, "Only the reviewer"):
+        with self.assertRefused(AccessError, "their own task"):
             own.action_accept()
         # as a reviewer, the rep accepts the task they review
         reviewed = self.reviewed.with_user(self.env.user)
         self.reviewed.action_mark_done()
         reviewed.action_accept()
         self.assertTrue(self.reviewed.is_accepted)
+
+    @users("st_salesman")
+    def test_rep_cannot_forge_progress_or_acceptance(self):
+        own = self.own.with_user(self.env.user)
+        forged = own.with_context(
+            toolkit_task_system=True, toolkit_task_action=True, toolkit_task_progress=True
+        )
+        for vals in (
+            {"state": "done"},
+            {"quality_grade": "excellent"},
+            {"date_accepted": "2021-03-31 10:00:00", "accepted_by_id": self.leader.id},
+        ):
+            with self.assertRefused(UserError, "Use Start"):
+                forged.write(vals)
+        with self.assertRefused(AccessError, "reviewer or a team leader"):
+            forged.write({"target_qty": 1, "reviewer_id": self.env.uid})
+        Task = self.env["sales_toolkit.task"]
+        with self.assertRefused(UserError, "starts to do"):
+            Task.create({"name": "done already", "state": "done", "date_deadline": date(2099, 1, 1)})
+        with self.assertRefused(UserError, "starts to do"):
+            Task.create({"name": "graded", "quality_grade": "excellent", "date_deadline": date(2099, 1, 1)})
+        with self.assertRefused(AccessError, "assign tasks"):
+            Task.create({"name": "for Li", "user_id": self.salesman_2.id, "date_deadline": date(2099, 1, 1)})
+        # a rep's own plan goes to the team leader for review, never to the rep
+        mine = Task.create({"name": "my plan", "date_deadline": date(2099, 1, 1), "target_qty": 2})
+        self.assertEqual(mine.reviewer_id, self.leader)
+        with self.assertRefused(AccessError, "reviewer or a team leader"):
+            mine.reviewer_id = self.env.user
+        mine.action_mark_done()
+        with self.assertRefused(AccessError, "their own task"):
+            mine.action_accept()
+
+    @users("st_leader")
+    def test_leader_cannot_accept_own_task(self):
+        task = self._task(user_id=self.leader.id, reviewer_id=self.manager.id)
+        task.action_mark_done()
+        with self.assertRefused(AccessError, "their own task"):
+            task.with_user(self.env.user).action_accept()
+        task.with_user(self.manager).action_accept()
+        self.assertTrue(task.is_accepted)
+
+    def test_sub_task_progress_by_a_rep_who_cannot_read_the_goal(self):
+        goal = self._task(
+            name="team goal", user_id=self.manager.id, reviewer_id=self.manager.id, target_qty=10
+        )
+        mine = self._task(name="my part", parent_id=goal.id, target_qty=5)
+        theirs = self._task(name="their part", parent_id=goal.id, user_id=self.salesman_2.id, target_qty=5)
+        rep_task = mine.with_user(self.salesman)
+        with self.assertRaises(AccessError):
+            goal.with_user(self.salesman).read(["name"])
+        rep_task.achieved_qty = 3
+        self.assertEqual(goal.achieved_qty, 3)
+        rep_task.action_mark_done()
+        # the goal follows its sub-tasks when one is deleted or moved away
+        theirs.achieved_qty = 4
+        self.assertEqual(goal.achieved_qty, 7)
+        theirs.unlink()
+        self.assertEqual(goal.achieved_qty, 3)
+        other = self._task(name="other goal", target_qty=5)
+        mine.parent_id = other
+        self.assertEqual((goal.achieved_qty, other.achieved_qty), (0, 3))
 
     @users("st_leader")
     def test_leader_sees_team(self):

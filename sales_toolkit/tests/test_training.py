@@ -363,8 +363,9 @@ class TestTraining(SalesToolkitCommon):
         )
         self.assertEqual(shown[0]["participant_ids"], [{"id": own.id, "post_score": 80.0}])
         self.assertEqual(len(Form(training.with_user(self.salesman)).participant_ids), 1)
-        # the training's evaluation is the same for everyone
-        self.assertAlmostEqual(training.with_user(self.salesman).avg_post_score, 82)
+        # averages over the lines the reader may see: a rep cannot work out a colleague's score
+        self.assertAlmostEqual(training.with_user(self.salesman).avg_post_score, 80)
+        self.assertAlmostEqual(training.with_user(self.manager).avg_post_score, 82)
         own.write({"satisfaction": 2, "reaction_comment": "Too fast"})
         self.assertEqual(own.satisfaction, 2)
         with self.assertRefused(AccessError, "Only a sales manager"):
@@ -395,7 +396,17 @@ class TestTraining(SalesToolkitCommon):
         Line = self.env["sales_toolkit.training.participant"]
         in_2020 = [("date_start", "<", "2021-01-01")]
         self.assertEqual(Training.with_user(self.leader).search(in_2020), training | other)
-        self.assertEqual(Line.with_user(self.leader).search_count(in_2020), 5)
+        # a team leader reads the lines of the people they lead or rate, a manager all of them
+        leader_lines = Line.with_user(self.leader).search(in_2020)
+        self.assertTrue(leader_lines)
+        self.assertTrue(
+            all(
+                self.leader
+                in (line.user_id | line.manager_id | line.team_id.user_id | line.team_id.member_ids)
+                for line in leader_lines.sudo()
+            )
+        )
+        self.assertEqual(Line.with_user(self.manager).search_count(in_2020), 5)
         with self.assertRaises(AccessError):
             Training.with_user(self.leader).create({"name": "Not mine to plan"})
         created = Training.with_user(self.manager).create({"name": "Objection handling"})
