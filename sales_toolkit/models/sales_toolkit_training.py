@@ -80,6 +80,10 @@ class SalesToolkitTraining(models.Model):
         string="Results As Of", readonly=True, copy=False, help="When the results were last measured."
     )
     window_label = fields.Char(string="Results Windows", compute="_compute_window_label")
+    results_final = fields.Boolean(
+        compute="_compute_window_label",
+        help="The after-training window has closed: revenue, conversion, uplift and ROI are final.",
+    )
 
     # Evaluation: averages and improvements (computed from the participant lines)
     avg_pre_score = fields.Float(string="Average Pre-training Test", compute="_compute_evaluation")
@@ -217,8 +221,10 @@ class SalesToolkitTraining(models.Model):
         for training in self:
             if not (training.date_start and training.date_end):
                 training.window_label = False
+                training.results_final = False
                 continue
             before, after = training._result_windows()
+            training.results_final = after[1] < training.company_id._toolkit_today()
             training.window_label = self.env._(
                 "Before: %(b_from)s – %(b_to)s; after: %(a_from)s – %(a_to)s",
                 b_from=format_date(self.env, before[0]),

@@ -207,6 +207,11 @@ class TestTraining(SalesToolkitCommon):
         self.assertEqual(
             training.window_label, "Before: 03/02/2020 – 03/31/2020; after: 04/03/2020 – 05/02/2020"
         )
+        self.assertTrue(training.results_final)
+        with freeze_time("2020-04-20 02:00:00"):
+            training.invalidate_recordset(["results_final"])
+            self.assertFalse(training.results_final, "the after-training window is still open")
+        training.invalidate_recordset(["results_final"])
         self.assertAlmostEqual(line.revenue_before, 300)
         self.assertAlmostEqual(line.revenue_after, 1500)
         self.assertAlmostEqual(line.revenue_uplift, 1200)
