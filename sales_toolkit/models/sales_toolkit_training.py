@@ -265,6 +265,11 @@ class SalesToolkitTraining(models.Model):
             self._toolkit_refresh_results()
         if vals.get("state") in ("draft", "cancelled"):
             self.participant_ids._unlink_behaviour_activity()
+        if "date_end" in vals:
+            # the rating is due some weeks after the last day: it moves with it
+            self.filtered(
+                lambda training: training.state == "done"
+            ).participant_ids._reschedule_behaviour_activity()
         return res
 
     @api.ondelete(at_uninstall=False)

@@ -299,6 +299,16 @@ class SalesToolkitTrainingParticipant(models.Model):
             )
             line.behaviour_due_date = due
 
+    def _reschedule_behaviour_activity(self):
+        for line in self.sudo():
+            activity = line.behaviour_activity_id.exists()
+            if line.behaviour_rating or not activity or not activity.active:
+                continue
+            training = line.training_id
+            due = training.date_end + timedelta(weeks=training.company_id.toolkit_training_behaviour_weeks)
+            activity.date_deadline = due
+            line.behaviour_due_date = due
+
     def _sync_behaviour_activity(self):
         """Close the activity once the behaviour is rated; follow a change of manager."""
         for line in self.sudo():

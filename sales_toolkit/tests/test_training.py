@@ -309,6 +309,12 @@ class TestTraining(SalesToolkitCommon):
         self.assertEqual(led.behaviour_due_date, due)
         self.assertEqual(alone.behaviour_activity_id.user_id, self.manager)
         self.assertEqual(len(training.activity_ids), 2)
+        # the training ran a day longer: the ratings are due a day later
+        training.date_end = date(2020, 4, 3)
+        self.assertEqual(
+            (activity.date_deadline, led.behaviour_due_date), (date(2020, 5, 1), date(2020, 5, 1))
+        )
+        training.date_end = date(2020, 4, 2)
         # the leader rates; the activity is done
         with Form(led.with_user(self.leader)) as form:
             form.behaviour_rating = 4
