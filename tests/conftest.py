@@ -7,11 +7,25 @@ REPO = Path(__file__).resolve().parent.parent
 MODULE = REPO / "sales_toolkit"
 
 
-@pytest.fixture(scope="session")
-def sensitive_data():
-    """The module's detector, loaded from its file without importing Odoo."""
-    path = MODULE / "tools" / "sensitive_data.py"
-    spec = importlib.util.spec_from_file_location("sales_toolkit_sensitive_data", path)
+def _load_tool(name):
+    """One of the module's pure-Python tools, loaded from its file without importing Odoo."""
+    path = MODULE / "tools" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"sales_toolkit_{name}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="session")
+def sensitive_data():
+    return _load_tool("sensitive_data")
+
+
+@pytest.fixture(scope="session")
+def periods():
+    return _load_tool("periods")
+
+
+@pytest.fixture(scope="session")
+def tree():
+    return _load_tool("tree")

@@ -12,6 +12,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_compare, format_amount, format_date, formatLang
 
+from ..tools.periods import period_start
 from .sales_toolkit_target import CUSTOMER_TYPES
 
 ANALYSIS_PERIODS = [("month", "Month"), ("quarter", "Quarter")]
@@ -103,8 +104,7 @@ class SalesToolkitAnalysis(models.Model):
     _company_period_idx = models.Index("(company_id, date_from)")
 
     def _default_date_from(self):
-        today = self.env.company._toolkit_today()
-        return today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
+        return period_start(self.env.company._toolkit_today(), "quarter")
 
     @api.depends("period_type", "date_from", "scope", "team_id", "company_id")
     def _compute_name(self):
@@ -138,7 +138,7 @@ class SalesToolkitAnalysis(models.Model):
     @api.onchange("period_type", "date_from")
     def _onchange_period_start(self):
         if self.date_from:
-            self.date_from = self._period_start(self.date_from, self.period_type)
+            self.date_from = period_start(self.date_from, self.period_type)
 
     @api.constrains("scope", "team_id")
     def _check_scope(self):
@@ -150,7 +150,7 @@ class SalesToolkitAnalysis(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("date_from"):
-                vals["date_from"] = self._period_start(
+                vals["date_from"] = period_start(
                     fields.Date.to_date(vals["date_from"]), vals.get("period_type") or "quarter"
                 )
             if vals.get("scope", "company") == "company":
@@ -177,12 +177,6 @@ class SalesToolkitAnalysis(models.Model):
 
     def _period_months(self):
         return 1 if self.period_type == "month" else 3
-
-    @api.model
-    def _period_start(self, day, period_type):
-        if period_type == "month":
-            return day.replace(day=1)
-        return day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1)
 
     def _comparison_periods(self):
         """{'current' | 'last_year' | 'previous': (date_from, date_to)}."""

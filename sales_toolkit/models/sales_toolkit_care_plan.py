@@ -3,6 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..tools.periods import period_start
 from .res_partner import CUSTOMER_TIERS
 
 
@@ -81,7 +82,7 @@ class SalesToolkitCarePlan(models.Model):
         quarters_with_orders = self._quarters_with_orders()
         referrals = self._referral_counts()
         today = fields.Date.context_today(self)
-        quarter_start = today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
+        quarter_start = period_start(today, "quarter")
         quarter_end = quarter_start + relativedelta(months=3, days=-1)
         for plan in self:
             quarters = plan._quarters_since_start(today)

@@ -10,6 +10,9 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_is_zero, format_amount, format_date, formatLang
 
+from ..tools.periods import period_start
+from ..tools.tree import depth_first_rows
+
 KPIS = [
     ("revenue", "Revenue"),
     ("order_count", "Order Count"),
@@ -210,8 +213,7 @@ class SalesToolkitTarget(models.Model):
     _company_period_idx = models.Index("(company_id, date_from, date_to)")
 
     def _default_date_from(self):
-        today = self.env.company._toolkit_today()
-        return today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
+        return period_start(self.env.company._toolkit_today(), "quarter")
 
     @api.depends("period_type", "date_from")
     def _compute_date_to(self):
@@ -225,14 +227,8 @@ class SalesToolkitTarget(models.Model):
     @api.onchange("period_type", "date_from")
     def _onchange_period_start(self):
         # quick choices snap to the first day of the month, quarter or year
-        if not self.date_from:
-            return
-        if self.period_type == "month":
-            self.date_from = self.date_from.replace(day=1)
-        elif self.period_type == "quarter":
-            self.date_from = self.date_from.replace(month=3 * ((self.date_from.month - 1) // 3) + 1, day=1)
-        elif self.period_type == "year":
-            self.date_from = self.date_from.replace(month=1, day=1)
+        if self.date_from:
+            self.date_from = period_start(self.date_from, self.period_type)
 
     def _compute_child_count(self):
         counts = dict(self._read_group([("parent_id", "in", self.ids)], ["parent_id"], ["__count"]))
@@ -642,18 +638,7 @@ class SalesToolkitTarget(models.Model):
     def _tracking_sheet_rows(self):
         """[(depth, target)]: this target, then its active sub-targets depth first."""
         self.ensure_one()
-        tree = self.search([("id", "child_of", self.id)], order="parent_path, sequence, id")
-        children = defaultdict(list)
-        for target in tree - self:
-            children[target.parent_id.id].append(target)
-        for siblings in children.values():
-            siblings.sort(key=lambda target: (target.sequence, target.id))
-        rows, stack = [], [(0, self)]
-        while stack:
-            depth, target = stack.pop()
-            rows.append((depth, target))
-            stack.extend((depth + 1, child) for child in reversed(children[target.id]))
-        return rows
+        return depth_first_rows(self, self.search([("id", "child_of", self.id)]) - self)
 
     def action_export_xlsx(self):
         """The tracking sheet as an Excel file, attached to the target and downloaded."""

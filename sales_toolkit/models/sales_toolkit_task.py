@@ -1,8 +1,8 @@
-from collections import defaultdict
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date, formatLang
+
+from ..tools.tree import depth_first_rows
 
 MEASURES = [
     ("manual", "Typed by the owner"),
@@ -603,15 +603,4 @@ class SalesToolkitTask(models.Model):
     def _tracking_sheet_rows(self):
         """[(depth, task)]: this task, then its sub-tasks depth first."""
         self.ensure_one()
-        tree = self.search([("id", "child_of", self.id)])
-        children = defaultdict(list)
-        for task in tree - self:
-            children[task.parent_id.id].append(task)
-        for siblings in children.values():
-            siblings.sort(key=lambda task: (task.sequence, task.id))
-        rows, stack = [], [(0, self)]
-        while stack:
-            depth, task = stack.pop()
-            rows.append((depth, task))
-            stack.extend((depth + 1, child) for child in reversed(children[task.id]))
-        return rows
+        return depth_first_rows(self, self.search([("id", "child_of", self.id)]) - self)

@@ -126,3 +126,37 @@ class TestViews(SalesToolkitCommon):
         self.assertIn('name="resolution_hours"', policies["views"]["list"]["arch"])
         menu = self.env.ref("sales_toolkit.sales_toolkit_tier_policy_menu")
         self.assertNotIn(menu.id, self.env["ir.ui.menu"].with_user(self.salesman)._visible_menu_ids())
+
+
+@tagged("post_install", "-at_install")
+class TestEveryView(SalesToolkitCommon):
+    def _module_records(self, model):
+        data = self.env["ir.model.data"].search([("module", "=", "sales_toolkit"), ("model", "=", model)])
+        return self.env[model].browse(data.mapped("res_id")).exists()
+
+    def test_every_view_of_the_module_loads(self):
+        views = self._module_records("ir.ui.view").filtered(lambda view: view.type != "qweb")
+        self.assertGreater(len(views), 40)
+        for view in views:
+            # as an administrator, and as a rep wherever a rep may read the model
+            envs = [self.env] + [
+                self.env(user=user)
+                for user in (self.manager, self.salesman)
+                if self.env[view.model].with_user(user).has_access("read")
+            ]
+            for env in envs:
+                with self.subTest(view=view.xml_id or view.name, user=env.user.login):
+                    self.assertTrue(env[view.model].get_view(view.id, view.type)["arch"])
+
+    def test_every_window_action_opens_its_views(self):
+        actions = self._module_records("ir.actions.act_window")
+        self.assertGreater(len(actions), 15)
+        for action in actions:
+            modes = [(view.id, view.view_mode) for view in action.view_ids] or [
+                (False, mode) for mode in action.view_mode.split(",")
+            ]
+            with self.subTest(action=action.name):
+                views = (
+                    self.env[action.res_model].with_user(self.manager).get_views(modes + [(False, "search")])
+                )
+                self.assertEqual(set(views["views"]), {mode for _id, mode in modes} | {"search"})

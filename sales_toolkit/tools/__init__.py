@@ -1,1 +1,1 @@
-from . import sensitive_data
+from . import periods, sensitive_data, tree
