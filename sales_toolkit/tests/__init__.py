@@ -16,4 +16,5 @@ from . import (
     test_translations,
     test_ui,
     test_views,
+    test_xlsx_download,
 )
