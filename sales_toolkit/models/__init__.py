@@ -1,7 +1,6 @@
 from . import (
     crm_lead,
     crm_team,
-    ir_attachment,
     mail_activity,
     res_company,
     res_config_settings,

@@ -253,10 +253,19 @@ class SalesToolkitAnalysis(models.Model):
         return True
 
     def action_export_xlsx(self):
-        """The sheet as an Excel workbook, attached to the sheet and downloaded."""
+        """Download the sheet as an Excel workbook (built on request, never stored)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/sales_toolkit/xlsx/{self._name}/{self.id}",
+            "target": "download",
+        }
+
+    def _toolkit_xlsx_file(self):
+        """(file name, content) of the workbook, for the download route."""
         self.ensure_one()
         name = self.env._("Performance analysis - %(sheet)s.xlsx", sheet=self.name)
-        return self.env["ir.attachment"]._toolkit_xlsx_download(self, name, self._analysis_xlsx())
+        return name, self._analysis_xlsx()
 
     # ------------------------------------------------------------------ generation
 

@@ -641,10 +641,19 @@ class SalesToolkitTarget(models.Model):
         return depth_first_rows(self, self.search([("id", "child_of", self.id)]) - self)
 
     def action_export_xlsx(self):
-        """The tracking sheet as an Excel file, attached to the target and downloaded."""
+        """Download the tracking sheet as an Excel workbook (built on request, never stored)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/sales_toolkit/xlsx/{self._name}/{self.id}",
+            "target": "download",
+        }
+
+    def _toolkit_xlsx_file(self):
+        """(file name, content) of the tracking sheet, for the download route."""
         self.ensure_one()
         name = self.env._("Target tracking - %(target)s.xlsx", target=self.name)
-        return self.env["ir.attachment"]._toolkit_xlsx_download(self, name, self._tracking_sheet_xlsx())
+        return name, self._tracking_sheet_xlsx()
 
     def _tracking_sheet_xlsx(self):
         """xlsxwriter in constant_memory mode: rows are streamed to a temporary file."""

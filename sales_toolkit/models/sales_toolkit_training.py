@@ -458,7 +458,17 @@ class SalesToolkitTraining(models.Model):
         Orders are confirmed and opportunities closed late: a training is measured until
         30 days after its after-window ends.
         """
-        trainings = self.search([("state", "in", ("in_progress", "done"))], order="id")
+        # measured in the last hour: done by a run that was killed later, or by hand
+        recent = fields.Datetime.now() - timedelta(hours=1)
+        trainings = self.search(
+            [
+                ("state", "in", ("in_progress", "done")),
+                "|",
+                ("results_date", "=", False),
+                ("results_date", "<", recent),
+            ],
+            order="id",
+        )
         today = {company: company._toolkit_today() for company in trainings.company_id}
         trainings = trainings.filtered(
             lambda training: (

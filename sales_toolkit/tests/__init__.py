@@ -16,5 +16,6 @@ from . import (
     test_translations,
     test_ui,
     test_views,
+    test_xlsx_download,
     test_zh_cn_views,
 )

@@ -263,6 +263,17 @@ class TestFollowup(SalesToolkitCommon):
         self.assertIn("Overdue lead", message.body)
         self.assertIn(stale.name, message.body)
         self.assertNotIn("Quiet lead", message.body)
+        self.assertTrue(team.toolkit_digest_date)
+        # a second run in the same week (a run killed and resumed) sends nothing again
+        messages = self.env["mail.message"].search_count(
+            [("model", "=", "crm.team"), ("res_id", "=", team.id)]
+        )
+        with self.no_commit():
+            self.env["crm.lead"]._cron_send_followup_digest()
+        self.assertEqual(
+            self.env["mail.message"].search_count([("model", "=", "crm.team"), ("res_id", "=", team.id)]),
+            messages,
+        )
 
     def test_followup_record_report(self):
         lead = self._lead_with_intent("high")

@@ -284,11 +284,17 @@ class TestTraining(SalesToolkitCommon):
         self._order(1000, datetime(2020, 4, 10, 2, 0))
         self._order(50, datetime(2019, 1, 10, 2, 0))
         self.assertEqual(line.revenue_after, 0)
+        (training | old).write({"results_date": datetime(2020, 5, 19, 12, 0)})
         with freeze_time("2020-05-20"), self.no_commit():
             self.env["sales_toolkit.training"]._cron_refresh_results()
         self.assertEqual(line.revenue_after, 1000)
         # closed more than 30 days after its window: frozen
         self.assertEqual(old_line.revenue_after, 0)
+        # measured within the hour (a run killed later): a resumed run does not measure again
+        self._order(500, datetime(2020, 4, 11, 2, 0))
+        with freeze_time("2020-05-20 00:30"), self.no_commit():
+            self.env["sales_toolkit.training"]._cron_refresh_results()
+        self.assertEqual(line.revenue_after, 1000)
 
     # ------------------------------------------------------------------ behaviour (行为层)
 
