@@ -158,3 +158,47 @@ def test_english_is_caught_and_the_allow_list_is_small(tmp_path):
     assert _displayed('<i class="fa fa-clock-o" title="计划结束"/>').strip() == "计划结束"
     assert _displayed("'维护计划 - %s' % (object.partner_id.name)") == "维护计划 - %s"
     assert "Mitchell" not in _displayed('跟进人：<t t-out="object.user_id.name">Mitchell Admin</t>')
+
+
+# _t("..."), _t('...') and _t(`...`) without ${}: the literal is the msgid
+JS_T = re.compile(r"""\b_t\(\s*(?:"((?:[^"\\\n]|\\.)*)"|'((?:[^'\\\n]|\\.)*)'|`([^`$\\]*)`)""")
+
+
+def _js_terms(source):
+    for match in JS_T.finditer(source):
+        double, single, template = match.groups()
+        if template is not None:
+            yield template
+        else:
+            quote = '"' if double is not None else "'"
+            yield ast.literal_eval(quote + (double if double is not None else single) + quote)
+
+
+def _untranslated_js(sources, zh):
+    latin_words = _zh_cn_text().latin_words
+    missing = []
+    for name, source in sources:
+        for term in _js_terms(source):
+            msgstr = zh.get(term)
+            if not msgstr or (latin_words(term) and (msgstr == term or latin_words(msgstr))):
+                missing.append(f"{name}: {term!r} -> {msgstr!r}")
+    return missing
+
+
+def test_js_strings_have_chinese_translations():
+    """Every _t("...") of the module's JavaScript reads in Chinese: the web client takes
+    it from zh_CN.po (the Odoo test checks the terms as the server sends them)."""
+    zh = _po_entries(I18N / "zh_CN.po")
+    sources = [
+        (path.relative_to(MODULE).as_posix(), path.read_text(encoding="utf-8"))
+        for path in sorted((MODULE / "static" / "src").rglob("*.js"))
+    ]
+    missing = _untranslated_js(sources, zh)
+    assert not missing, f"{len(missing)} JavaScript strings without a Chinese translation: {missing}"
+    # the scan itself finds the three spellings of _t and refuses English
+    sample = "const a = _t(\"Targets\"); const b = _t('Open %s', n); const c = _t(`Delayed tasks`);"
+    assert list(_js_terms(sample)) == ["Targets", "Open %s", "Delayed tasks"]
+    assert _untranslated_js([("sample.js", sample)], {"Targets": "销售目标", "Open %s": "Open %s"}) == [
+        "sample.js: 'Open %s' -> 'Open %s'",
+        "sample.js: 'Delayed tasks' -> None",
+    ]
