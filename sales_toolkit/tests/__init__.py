@@ -9,6 +9,7 @@ from . import (
     test_reports,
     test_review_meeting,
     test_security,
+    test_security_matrix,
     test_strategy,
     test_target,
     test_task,
