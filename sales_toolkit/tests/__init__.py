@@ -3,6 +3,7 @@ from . import (
     test_care_plan,
     test_customer_tier,
     test_followup,
+    test_json2_api,
     test_need_match,
     test_performance_report,
     test_prospect_capture,
