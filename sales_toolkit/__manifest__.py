@@ -13,6 +13,7 @@
         "security/sales_toolkit_strength_security.xml",
         "security/sales_toolkit_need_security.xml",
         "security/sales_toolkit_followup_security.xml",
+        "security/sales_toolkit_tier_policy_security.xml",
         "security/sales_toolkit_care_plan_security.xml",
         "security/sales_toolkit_target_security.xml",
         "security/sales_toolkit_strategy_security.xml",
