@@ -46,6 +46,7 @@
         "views/sales_toolkit_analysis_views.xml",
         "views/sales_toolkit_review_meeting_views.xml",
         "views/res_config_settings_views.xml",
+        "views/sales_toolkit_cockpit_views.xml",
         "reports/sales_toolkit_performance_report_views.xml",
         "reports/crm_lead_reports.xml",
         "reports/crm_lead_templates.xml",
@@ -71,6 +72,9 @@
         "demo/sales_toolkit_review_meeting_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "sales_toolkit/static/src/cockpit/*",
+        ],
         "web.assets_tests": [
             "sales_toolkit/static/tests/tours/*.js",
         ],

@@ -1,6 +1,7 @@
 from . import (
     test_analysis,
     test_care_plan,
+    test_cockpit,
     test_customer_tier,
     test_followup,
     test_json2_api,
