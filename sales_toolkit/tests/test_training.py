@@ -426,6 +426,13 @@ class TestTraining(SalesToolkitCommon):
         self.assertEqual(Line.with_user(self.manager).search_count(in_2020), 5)
         with self.assertRaises(AccessError):
             Training.with_user(self.leader).create({"name": "Not mine to plan"})
+        # the state moves through the buttons only, which schedule and measure what goes with it
+        with self.assertRefused(UserError, "use its buttons"):
+            Training.with_user(self.manager).create({"name": "Done at birth", "state": "done"})
+        with self.assertRefused(UserError, "only through its buttons"):
+            training.with_user(self.manager).with_context(toolkit_training_action=True).write(
+                {"state": "draft"}
+            )
         created = Training.with_user(self.manager).create({"name": "Objection handling"})
         line = Line.with_user(self.manager).create({"training_id": created.id, "user_id": self.salesman.id})
         line.with_user(self.manager).write({"pre_score": 40, "post_score": 70, "behaviour_rating": 3})
