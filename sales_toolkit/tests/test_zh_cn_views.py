@@ -1,5 +1,6 @@
 import ast
 from collections import defaultdict
+from datetime import timedelta
 
 import psycopg2
 from lxml import etree, html
@@ -229,3 +230,41 @@ class TestZhCnViews(SalesToolkitCommon):
         message = self._user_env(self.salesman)["sales_toolkit.need"]._sql_error_to_message(catcher.exception)
         self.assertFalse(latin_words(message), message)
         self.assertRegex(message, "[\u4e00-\u9fff]")
+
+    def test_cockpit_reads_in_chinese(self):
+        """The cockpit's sections, tiles, their help and the records they open, the scope
+        badge and the targets' KPI and status, as the server sends them to a Chinese manager
+        and rep (the client's own strings are checked with the code's messages above)."""
+        today = self.company._toolkit_today()
+        period = {"period_type": "custom", "date_from": today - timedelta(days=10)}
+        period["date_to"] = today + timedelta(days=20)
+        company_target = self.env["sales_toolkit.target"].create(
+            dict(period, name="Revenue", kpi="revenue", target_value=10**6, owner_id=self.manager.id)
+        )
+        rep_target = self.env["sales_toolkit.target"].create(
+            dict(
+                period,
+                name="Wins",
+                kpi="won_leads",
+                target_value=5,
+                owner_id=self.manager.id,
+                user_id=self.salesman.id,
+                parent_id=company_target.id,
+            )
+        )
+        (company_target | rep_target).action_confirm()
+        for user in (self.manager, self.salesman):
+            data = self._user_env(user)["sales_toolkit.cockpit"].get_cockpit_data()
+            texts = [data["scope_label"]]
+            rows = []
+            for section in data["sections"]:
+                texts.append(section["title"])
+                for tile in section["tiles"]:
+                    texts += [tile["label"], tile["help"], tile["action"]["name"]]
+                rows += section.get("targets", [])
+            self.assertIn(
+                rep_target.id if user == self.salesman else company_target.id, [r["id"] for r in rows]
+            )
+            texts += [row[key] for row in rows for key in ("kpi", "status_label", "achieved", "target")]
+            self.assertGreater(len(texts), 30)
+            self.assertChinese(self._english(f"cockpit ({user.login})", texts))
