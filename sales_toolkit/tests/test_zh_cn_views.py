@@ -161,6 +161,7 @@ class TestZhCnViews(SalesToolkitCommon):
         for model in (
             "ir.ui.menu",
             "ir.actions.act_window",
+            "ir.actions.client",
             "ir.actions.report",
             "ir.model",
             "ir.model.fields",
