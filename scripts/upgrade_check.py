@@ -176,8 +176,8 @@ def _env(args):
 
 
 def module_models(env):
-    """{model: "own" | "inherited" | "report"}: the models with an external id of the module,
-    wizards excepted, with for each the fields to compare."""
+    """{model: (kind, fields to compare)} for the models with an external id of the module,
+    wizards excepted; kind is "own", "inherited" (defined by another module) or "report"."""
     data = env["ir.model.data"].search(
         [("module", "=", MODULE), ("model", "in", ["ir.model", "ir.model.fields"])]
     )
@@ -186,6 +186,12 @@ def module_models(env):
     module_fields = {}
     for field in env["ir.model.fields"].browse(field_ids):
         module_fields.setdefault(field.model, set()).add(field.name)
+    # models that another module defines or extends as well: the module inherits them
+    shared = set(
+        env["ir.model.data"]
+        .search([("model", "=", "ir.model"), ("res_id", "in", model_ids), ("module", "!=", MODULE)])
+        .mapped("res_id")
+    )
     result = {}
     for ir_model in env["ir.model"].browse(model_ids):
         name = ir_model.model
@@ -194,16 +200,10 @@ def module_models(env):
             # wizards keep no data an upgrade could lose (res.config.settings included: its
             # fields are related to the company's, which are compared on res.company)
             continue
-        own = (
-            env["ir.model.data"].search_count(
-                [("model", "=", "ir.model"), ("res_id", "=", ir_model.id), ("module", "!=", MODULE)]
-            )
-            == 0
-        )
         if not model._auto:
             kind = "report"
             names = [f for f, field in model._fields.items() if field.store and f != "id"]
-        elif own:
+        elif ir_model.id not in shared:
             kind = "own"
             names = [f for f in model._fields if f not in EXCLUDED_FIELDS | {"id"}]
         else:
@@ -249,7 +249,7 @@ def _read(records, names):
         for record in records:
             try:
                 value = _value(field, record[name])
-            except Exception as error:  # noqa: BLE001 - a failing compute is a value to compare too
+            except Exception as error:  # noqa: BLE001 - reported as a problem by snapshot()
                 records.env.cr.rollback()
                 value = f"<error {type(error).__name__}: {error}>"
             rows[str(record.id)][name] = value
@@ -320,6 +320,13 @@ def snapshot(env):
         if not records:
             problems.append(f"{name} has no record: give it demo data or a creator in upgrade_check.py")
         sections[name] = _report_rows(records, names) if kind == "report" else _read(records, names)
+    problems += [
+        f"{name} {key} {field}: {value}"
+        for name, rows in sections.items()
+        for key, row in rows.items()
+        for field, value in row.items()
+        if isinstance(value, str) and value.startswith("<error ")
+    ]
     problems += stale_computed_values(env, models, sections)
     own_models = [name for name, (kind, _names) in models.items() if kind != "inherited"]
     # security: every rule and access right on the module's models, and how many there are
