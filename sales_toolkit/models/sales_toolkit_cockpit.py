@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.fields import Domain
 
 from .sales_toolkit_task import OPEN_STATES
@@ -44,6 +45,8 @@ class SalesToolkitCockpit(models.AbstractModel):
 
         targets = self._cockpit_target_domain(scope, today)
         open_task = Domain("state", "in", list(OPEN_STATES))
+        # by date, not by the stored state the nightly job moves: right from local midnight
+        open_lead = Domain("won_status", "=", "pending")
         lead_views = [[False, "list"], [False, "kanban"], [False, "form"]]
         task_views = [[False, "list"], [False, "kanban"], [False, "form"]]
         return [
@@ -77,7 +80,7 @@ class SalesToolkitCockpit(models.AbstractModel):
                     "label": self.env._("Overdue Follow-ups"),
                     "help": self.env._("Open leads whose next follow-up date has passed"),
                     "res_model": "crm.lead",
-                    "domain": Domain("followup_state", "=", "overdue") & own("user_id"),
+                    "domain": open_lead & Domain("next_followup_date", "<", today_str) & own("user_id"),
                     "views": lead_views,
                     "alert": True,
                 },
@@ -89,7 +92,7 @@ class SalesToolkitCockpit(models.AbstractModel):
                     "label": self.env._("Follow-ups Due Today"),
                     "help": self.env._("Open leads to contact today"),
                     "res_model": "crm.lead",
-                    "domain": Domain("followup_state", "=", "due") & own("user_id"),
+                    "domain": open_lead & Domain("next_followup_date", "=", today_str) & own("user_id"),
                     "views": lead_views,
                 },
             ),
@@ -167,6 +170,7 @@ class SalesToolkitCockpit(models.AbstractModel):
                     "res_model": "sales_toolkit.training.participant",
                     "domain": Domain("behaviour_due_date", "<=", today_str)
                     & Domain("behaviour_rating", "=", 0)
+                    & Domain("training_id.state", "=", "done")
                     & own("manager_id"),
                     "views": [[False, "list"], [False, "form"]],
                     "alert": True,
@@ -216,6 +220,8 @@ class SalesToolkitCockpit(models.AbstractModel):
 
         A fixed number of queries: one count per tile and one bounded read of targets.
         """
+        if not self.env.user.has_group("sales_team.group_sale_salesman"):
+            raise AccessError(self.env._("The Sales Toolkit cockpit is for sales staff."))
         today = self.env.company._toolkit_today()
         scope = self._cockpit_scope()
         sections = {

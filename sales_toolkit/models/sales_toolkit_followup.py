@@ -25,7 +25,7 @@ class SalesToolkitFollowup(models.Model):
     partner_id = fields.Many2one(related="lead_id.partner_id", string="Customer", store=True)
     company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
     user_id = fields.Many2one(
-        "res.users", string="Logged By", default=lambda self: self.env.user, readonly=True
+        "res.users", string="Logged By", default=lambda self: self.env.user, readonly=True, copy=False
     )
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
     channel = fields.Selection(CHANNELS, required=True, default="phone")

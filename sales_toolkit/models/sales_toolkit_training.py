@@ -314,10 +314,14 @@ class SalesToolkitTraining(models.Model):
         return True
 
     def action_draft(self):
+        if self.filtered(lambda training: training.state != "cancelled"):
+            raise UserError(self.env._("Only cancelled trainings can be planned again."))
         self._set_state("draft")
         return True
 
     def _set_state(self, state):
+        # the buttons are for whoever may edit the training; then the guarded write
+        self.check_access("write")
         self.sudo().with_context(toolkit_training_action=True).write({"state": state})
 
     def action_refresh_results(self):

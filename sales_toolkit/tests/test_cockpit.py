@@ -282,9 +282,18 @@ class TestCockpit(CockpitCommon):
             self.salesman_2: {
                 "followups_overdue": self.lead_overdue_2,
                 "care_due": self.plan_activity,
-                "tasks_today": self.task_today,
+                "tasks_due_today": self.task_today,
             },
         }
+        tile_keys = {
+            tile["key"]
+            for section in self.env["sales_toolkit.cockpit"]
+            .with_user(self.manager)
+            .get_cockpit_data()["sections"]
+            for tile in section["tiles"]
+        }
+        for tiles in expected.values():
+            self.assertEqual(set(tiles) - tile_keys, set(), "expected numbers of tiles that do not exist")
         for user in (self.manager, self.leader, self.salesman, self.salesman_2):
             cockpit = self.env["sales_toolkit.cockpit"].with_user(user)
             # what the web client receives and sends back

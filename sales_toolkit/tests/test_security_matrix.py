@@ -222,7 +222,22 @@ class TestSecurityMatrix(SalesToolkitCommon):
     def _toolkit_models(self):
         """Every model the module defines (not those it extends), as the registry lists them."""
         models = self.env["ir.model"].search([])
-        return {model.model for model in models if model.modules == "sales_toolkit"}
+        return {
+            model.model
+            for model in models
+            if model.modules == "sales_toolkit" and not self.env[model.model]._abstract
+        }
+
+    def test_cockpit_is_for_sales_staff(self):
+        """The cockpit has no table: it counts what each user may read, and serves sales staff only."""
+        Cockpit = self.env["sales_toolkit.cockpit"]
+        self.assertTrue(Cockpit._abstract)
+        for kind in ("own", "all", "manager"):
+            data = Cockpit.with_user(self.users[kind]).get_cockpit_data()
+            self.assertEqual(data["scope"], "mine" if kind == "own" else "team")
+        for kind in ("portal", "public"):
+            with self.assertRaises(AccessError, msg=kind):
+                Cockpit.with_user(self.users[kind]).get_cockpit_data()
 
     def test_matrix_lists_every_model(self):
         models = self._toolkit_models()

@@ -358,6 +358,8 @@ class TestTraining(SalesToolkitCommon):
         training.action_done()
         with self.assertRefused(UserError, "cancel it instead of deleting it"):
             training.unlink()
+        with self.assertRefused(UserError, "Only cancelled trainings can be planned again"):
+            training.action_draft()
         training.action_cancel()
         training.action_draft()
         self.assertEqual(training.state, "draft")
@@ -434,6 +436,12 @@ class TestTraining(SalesToolkitCommon):
                 {"state": "draft"}
             )
         created = Training.with_user(self.manager).create({"name": "Objection handling"})
+        # the buttons are for whoever may edit the training: not a leader, not a participant
+        for user in (self.leader, self.salesman):
+            for action in ("action_start", "action_done", "action_cancel"):
+                with self.assertRaises(AccessError, msg=f"{user.login} {action}"):
+                    getattr(created.with_user(user), action)()
+        self.assertEqual(created.state, "draft")
         line = Line.with_user(self.manager).create({"training_id": created.id, "user_id": self.salesman.id})
         line.with_user(self.manager).write({"pre_score": 40, "post_score": 70, "behaviour_rating": 3})
         self.assertAlmostEqual(created.learning_gain, 30)
