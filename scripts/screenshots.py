@@ -60,6 +60,27 @@ def tab(name, scroll=True):
 
 SCREENS = [
     {
+        "name": "cockpit",
+        "url": ST + "sales_toolkit_cockpit_action",
+        "user": "admin",
+        "lang": "en_US",
+        "height": 640,
+        "wait_for": ".o_sales_toolkit_cockpit_tile",
+        "caption": "Cockpit, the home of the Sales Toolkit app: targets of the current period with "
+        "completion and pace, follow-ups due, the review queue, care actions, delayed tasks, "
+        "open meeting items and behaviour ratings; every number opens its records",
+    },
+    {
+        "name": "cockpit_rep_zh",
+        "url": ST + "sales_toolkit_cockpit_action",
+        "user": "demo",
+        "lang": "zh_CN",
+        "height": 640,
+        "wait_for": ".o_sales_toolkit_cockpit_tile",
+        "caption": "The cockpit of a salesperson in Simplified Chinese (驾驶舱): the same figures, "
+        "scoped to the rep's own work",
+    },
+    {
         "name": "target_hierarchy",
         "url": ST + "sales_toolkit_target_action?view_type=hierarchy",
         "user": "admin",
@@ -410,12 +431,13 @@ def optimise(png):
     return buffer.getvalue()
 
 
-def capture(browser, url, odoo, screen, out_dir):
+def capture(browser, url, odoo, admin, screen, out_dir):
+    """Capture one screen as the user of session odoo; admin resolves the XML ids."""
     path = screen["url"]
     while "{" in path:
         start = path.index("{")
         end = path.index("}", start)
-        path = path[:start] + str(odoo.ref(path[start + 1 : end])) + path[end + 1 :]
+        path = path[:start] + str(admin.ref(path[start + 1 : end])) + path[end + 1 :]
     height = screen.get("height", HEIGHT)
     browser.call(
         "Emulation.setDeviceMetricsOverride", width=WIDTH, height=height, deviceScaleFactor=1, mobile=False
@@ -425,7 +447,7 @@ def capture(browser, url, odoo, screen, out_dir):
     browser.errors.clear()
     # the web client takes the app of the menu bar from the session storage when the action
     # has no menu of its own (a lead opened from the pipeline)
-    app_id = odoo.ref(screen.get("app", "sales_toolkit.sales_toolkit_root_menu"))
+    app_id = admin.ref(screen.get("app", "sales_toolkit.sales_toolkit_root_menu"))
     browser.navigate(url + "/web/health")
     browser.evaluate(f"sessionStorage.clear(); sessionStorage.setItem('menu_id', '{app_id}');")
     browser.navigate(url + path)
@@ -575,7 +597,7 @@ def main():
                 admin.call("res.users", "write", [user_id], {"lang": screen["lang"]})
                 current[user_id] = screen["lang"]
             try:
-                capture(browser, url, sessions[screen["user"]], screen, args.out)
+                capture(browser, url, sessions[screen["user"]], admin, screen, args.out)
             except (RuntimeError, TimeoutError, LookupError) as error:
                 failed.append(screen["name"])
                 print(f"{screen['name']}: FAILED: {error}", file=sys.stderr)
