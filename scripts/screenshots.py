@@ -42,8 +42,8 @@ WIDTH, HEIGHT = 1400, 900
 # user (login), lang, app (the menu of the app shown in the menu bar, by default Sales
 # Toolkit), optional height, css (added to the page), steps (JavaScript run once
 # the page has settled, each followed by a new wait), wait_for (a CSS selector that must be
-# present before the capture), clip ({x, y, width, height}) and caption (the alt text of
-# README.md and index.html).
+# present before the capture), clip ({x, y, width, height}) and caption (what the screen
+# shows, printed by --list; README.md and index.html have their own captions).
 PIPELINE = "/odoo/action-crm.crm_lead_action_pipeline"
 ST = "/odoo/action-sales_toolkit."
 # forms without the chatter: the sheet gets the whole width of the screenshot
