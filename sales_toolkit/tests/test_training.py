@@ -523,3 +523,5 @@ class TestTraining(SalesToolkitCommon):
         self.assertAlmostEqual(training.avg_pre_score, 60)
         self.assertAlmostEqual(training.avg_post_score, 82)
         self.assertEqual(training.state, "done")
+        # the demo orders of 2024 Q1 come after it: the results layer shows the uplift
+        self.assertGreater(training.revenue_uplift, 0)
