@@ -789,17 +789,13 @@ def _frozen(moment):
     return freeze_time(moment, tick=False)
 
 
-def _git(*git_args, **kwargs):
-    return subprocess.run(["git", "-C", str(REPO), *git_args], check=True, **kwargs)
-
-
 def extract_module(ref, target):
     """The module as it was at commit ``ref``, extracted into ``target``; its manifest's version."""
     command = ["git", "-C", str(REPO), "archive", ref, MODULE]
     with subprocess.Popen(command, stdout=subprocess.PIPE) as archive:
-        subprocess.run(["tar", "-x", "-C", str(target)], stdin=archive.stdout, check=True)
-    if archive.returncode:
-        sys.exit(f"git archive {ref} {MODULE} failed (a shallow clone? fetch the full history)")
+        untar = subprocess.run(["tar", "-x", "-C", str(target)], stdin=archive.stdout, check=False)
+    if archive.returncode or untar.returncode:
+        sys.exit(f"git archive {ref} {MODULE} | tar -x failed")
     return ast.literal_eval((Path(target) / MODULE / "__manifest__.py").read_text())["version"]
 
 
@@ -817,7 +813,10 @@ def run_release(args):
     """Install the release of scripts/upgrade_from, prepare, snapshot, upgrade to this code,
     snapshot, compare; the temporary copy of the old module is removed afterwards."""
     ref = args.from_ref or read_upgrade_from(UPGRADE_FROM.read_text())
-    commit = _git("rev-parse", "--verify", f"{ref}^{{commit}}", capture_output=True, text=True).stdout.strip()
+    command = ["git", "-C", str(REPO), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"]
+    commit = subprocess.run(command, capture_output=True, text=True, check=False).stdout.strip()
+    if not commit:
+        sys.exit(f"no commit {ref} in {REPO}: the release check needs a clone with its history")
     old_dir = Path(tempfile.mkdtemp(prefix=f"{MODULE}_{commit[:7]}_"))
     try:
         old_version = extract_module(commit, old_dir)
