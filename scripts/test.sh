@@ -5,7 +5,9 @@
 #   3. on the Odoo found at ODOO_HOME (default /opt/odoo): a fresh database with
 #      sales_toolkit and demo data, the module's whole suite (browser tour included)
 #   4. upgrade safety: a fresh database with demo data and a record in every model of the
-#      module, `-u sales_toolkit`, and no record or value changed (scripts/upgrade_check.py)
+#      module, `-u sales_toolkit`, and no record or value changed (scripts/upgrade_check.py);
+#      then the same from the last release (scripts/upgrade_from) to this code: its
+#      migration scripts ran, nothing was lost, only new models, fields and records added
 #   5. Odoo's own crm suite with sales_toolkit installed
 # Each database is dropped afterwards. Exit code 0 only when everything passed.
 set -uo pipefail
@@ -42,6 +44,7 @@ missing=()
 "$PY" -m ruff --version >/dev/null 2>&1 || missing+=(ruff)
 "$PY" -c "import websocket" 2>/dev/null || missing+=(websocket-client)
 "$PY" -c "import phonenumbers" 2>/dev/null || missing+=(phonenumbers)
+"$PY" -c "import freezegun" 2>/dev/null || missing+=(freezegun)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing ${missing[*]}"
     "$PY" -m pip install -q "${missing[@]}" || die "cannot install ${missing[*]}"
@@ -174,6 +177,16 @@ dropdb --if-exists "${DB_PREFIX}_upgrade" >/dev/null 2>&1
 grep -vE "^\\$ " "$OUT/upgrade.log" | tail -n 40
 grep -qE "^upgrade check: [0-9]+ models, [0-9]+ records, 0 differences$" "$OUT/upgrade.log" && [ "$rc" = 0 ] \
     || die "upgrade check (log: $OUT/upgrade.log, Odoo's: $OUT/upgrade_odoo.log)"
+
+say "Release upgrade check (database ${DB_PREFIX}_release, log $OUT/release.log)"
+"$PY" "$REPO/scripts/upgrade_check.py" release --db "${DB_PREFIX}_release" --odoo-home "$ODOO_HOME" \
+    --addons-path "$ADDONS" --workdir "$OUT" >"$OUT/release.log" 2>&1
+rc=$?
+dropdb --if-exists "${DB_PREFIX}_release" >/dev/null 2>&1
+grep -vE "^\\$ " "$OUT/release.log" | tail -n 40
+grep -qE "^release upgrade check \([0-9a-f]{7} [0-9.]+ -> [0-9.]+\): [0-9]+ models, [0-9]+ records, 0 differences$" \
+    "$OUT/release.log" && [ "$rc" = 0 ] \
+    || die "release upgrade check (log: $OUT/release.log, Odoo's: $OUT/release_odoo.log)"
 
 run_odoo crm_with_sales_toolkit "${DB_PREFIX}_crm" /crm crm --
 

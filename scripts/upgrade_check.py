@@ -9,9 +9,12 @@ Run it with Odoo's Python::
     scripts/upgrade_check.py upgrade --db DB    # odoo-bin -u sales_toolkit --stop-after-init
     scripts/upgrade_check.py snapshot --db DB   # snapshot to WORKDIR/upgrade_after.json
     scripts/upgrade_check.py compare            # every difference; exit code 1 on any
+    scripts/upgrade_check.py release --db DB    # the same from the last release to this code
 
 Options: ``--odoo-home`` (default ``$ODOO_HOME`` or /opt/odoo), ``--addons-path`` (default
-Odoo's addons and this repository), ``--workdir`` (default ``.ci/out``).
+Odoo's addons and this repository), ``--workdir`` (default ``.ci/out``), ``--label`` (the
+name of the snapshot and log files in the workdir, default ``upgrade``), ``--from`` (the
+release of ``release``, default the commit in scripts/upgrade_from).
 
 The models checked are those of the module (ir.model records with an external id of
 sales_toolkit, which is what ir.model's ``modules`` shows): the module's own models with all
@@ -23,15 +26,37 @@ left out; the SQL view report is compared row by row. Also compared: the module'
 rules, access rights, mail templates, crons and external ids. One mail template's body and one
 cron's interval are changed before the upgrade (noupdate records: the upgrade must keep them).
 
-The comparison (``diff_snapshots``, ``check_probes``) is pure Python, tested in tests/.
+Both snapshots are taken under the same frozen clock (freezegun, at the time the first one
+started): values computed from "now" (a deadline passed, a late task, this year's purchases)
+would otherwise flip when midnight or a deadline passes between the two.
+
+``release`` upgrades from the previous release instead of the code onto itself, so that its
+migration scripts run and changed data files are applied: it extracts the module as it was
+at the commit named in scripts/upgrade_from (``git archive``) into a temporary directory,
+installs it with demo data, prepares and snapshots with that old code loaded, runs
+``-u sales_toolkit`` with this repository's code and snapshots again (files
+``release_before.json``, ``release_after.json``, ``release_odoo.log``). The comparison
+(``diff_release``) covers the models and fields of both versions: a new model, field or
+record with a new external id is reported as new; a removed one is a difference unless
+RELEASE_ALLOWED_REMOVALS lists it; a changed value is a difference unless a fact of
+MIGRATION_FACTS expects it, and every fact of the versions in between must hold, before and
+after, which proves the migration scripts ran. A version with a migration script and no fact
+fails the check. It ends with ``release upgrade check (<commit> <old> -> <new>): N models,
+M records, 0 differences``.
+
+The comparisons (``diff_snapshots``, ``check_probes``, ``diff_release``...) are pure Python,
+tested in tests/.
 """
 
 import argparse
+import ast
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -58,6 +83,51 @@ PROBE_CRON_INTERVAL = 7
 
 RECORD = "<record>"
 ABSENT = "<absent>"
+
+# The last released version, the starting point of ``release``: one commit hash in this file.
+UPGRADE_FROM = REPO / "scripts" / "upgrade_from"
+
+# What each version's migration scripts (sales_toolkit/migrations/<version>/) must have done,
+# checked by ``release`` for every version after the release it starts from, up to the code's.
+# A fact names a record by its external id in the module ("<model>,<name>", as in the
+# snapshot's ir.model.data section), the snapshot section holding it, a field, its value
+# before the upgrade (with the old code; leave "before" out for a record the old release did
+# not have) and after it. The fact's change is not a difference; a fact that does not hold
+# fails the check. Add the facts with each migration script: a version with a script and no
+# fact fails the check, since nothing would show that the script ran.
+MIGRATION_FACTS = {
+    "19.0.1.1.0": [
+        {
+            # the personal follow-up rule is noupdate: only the migration takes the delete
+            # right off it (reps delete only the follow-ups they logged, through a new rule)
+            "section": "ir.rule",
+            "record": "ir.rule,sales_toolkit_followup_rule_personal",
+            "field": "perm_unlink",
+            "before": True,
+            "after": False,
+        },
+    ],
+}
+
+# What a version removed on purpose, by the version that removed it: {(section, key, field):
+# reason}. ``section`` is a model or a snapshot section (ir.model.data, ir.rule...); ``key``
+# a record's key in it ("*": every record, or the whole model with field RECORD); ``field``
+# a field name, or RECORD for the record itself. Anything removed and not listed here is a
+# difference.
+RELEASE_ALLOWED_REMOVALS = {
+    "19.0.1.1.0": {
+        # the module no longer extends ir.attachment (it only added methods): the Excel
+        # workbooks stream from a read-only route and are no longer stored as attachments,
+        # so Odoo drops the module's external ids of the model and its two magic fields
+        ("ir.model.data", "ir.model,model_ir_attachment", RECORD): "no longer extends ir.attachment",
+        ("ir.model.data", "ir.model.fields,field_ir_attachment__display_name", RECORD): "same",
+        ("ir.model.data", "ir.model.fields,field_ir_attachment__id", RECORD): "same",
+    },
+}
+
+# Snapshot sections ``release`` leaves out: the counts of rules and access rights per model
+# change with every rule a release adds, and the rules and rights are compared one by one.
+RELEASE_SKIPPED_SECTIONS = {"security counts"}
 
 
 # ---------------------------------------------------------------------- pure comparison
@@ -152,6 +222,196 @@ def compare_files(before_path, after_path):
     print(
         f"upgrade check: {len(models)} models, {records} records, {len(differences)} differences"
         + (f", {problems} other problems" if problems else "")
+    )
+    return 1 if differences or problems or not models else 0
+
+
+# ---------------------------------------------------------------------- release to release
+
+
+def read_upgrade_from(text):
+    """The commit of scripts/upgrade_from: its first line that is neither blank nor a comment."""
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            return line
+    raise ValueError("no commit in scripts/upgrade_from")
+
+
+def version_key(version):
+    """A module version ("19.0.1.1.0") as a tuple of numbers, to compare versions."""
+    return tuple(int(part) for part in version.split("."))
+
+
+def between(by_version, old, new):
+    """The values of ``by_version`` ({version: value}) for the versions after ``old`` up to
+    ``new``, in version order: those an upgrade from ``old`` to ``new`` goes through."""
+    return [
+        by_version[version]
+        for version in sorted(by_version, key=version_key)
+        if version_key(old) < version_key(version) <= version_key(new)
+    ]
+
+
+def unproven_migrations(script_versions, facts, old, new):
+    """The versions an upgrade from ``old`` to ``new`` migrates through with no fact to prove it."""
+    versions = {version: version for version in script_versions}
+    return [version for version in between(versions, old, new) if not facts.get(version)]
+
+
+def _allowed(allowed, section, key, field):
+    return (section, key, field) in allowed or (section, "*", field) in allowed
+
+
+def _rekey(rows, names):
+    """Rows of a report keyed by the values of ``names`` (the fields both versions have)."""
+    result = {}
+    for row in rows.values():
+        key = json.dumps([row.get(name) for name in names], ensure_ascii=False)
+        count = 1
+        while f"{key} #{count}" in result:
+            count += 1
+        result[f"{key} #{count}"] = {name: row.get(name) for name in names}
+    return result
+
+
+def check_facts(before, after, facts):
+    """[(fact, problem)] for the facts that do not hold, and the cells {(section, key, field)}
+    the facts expect to change. ``before``/``after`` are snapshot sections."""
+    problems, cells = [], set()
+    for fact in facts:
+        keys = []
+        for label, sections in (("before", before), ("after", after)):
+            data = sections.get("ir.model.data", {}).get(fact["record"])
+            key = str(data["res_id"]) if data else None
+            keys.append(key)
+            if label not in fact:
+                continue
+            if key is None:
+                problems.append((fact, f"{label} the upgrade: no record {fact['record']}"))
+                continue
+            value = sections.get(fact["section"], {}).get(key, {}).get(fact["field"], ABSENT)
+            if value != fact[label]:
+                problems.append(
+                    (
+                        fact,
+                        f"{label} the upgrade: {json.dumps(value, ensure_ascii=False)[:100]}, "
+                        f"expected {json.dumps(fact[label], ensure_ascii=False)}",
+                    )
+                )
+        cells.update((fact["section"], key, fact["field"]) for key in keys if key)
+    return problems, cells
+
+
+def diff_release(before, after, facts=(), allowed=None):
+    """Compare the snapshot of the old release with the one after the upgrade to this code.
+
+    Returns (differences, news, migrated, fact_problems): differences as in diff_snapshots;
+    news: text lines for the models, fields and records the new version adds (records with an
+    external id the old version did not have); migrated: the differences the facts expect;
+    fact_problems: as check_facts. Only the fields both versions have are compared; a
+    removed model, field or record is a difference unless ``allowed`` lists it
+    ({(section, key, field): reason}, key "*" for all).
+    """
+    allowed = allowed or {}
+    old_sections, new_sections = before["sections"], after["sections"]
+    old_fields, new_fields = before.get("model_fields", {}), after.get("model_fields", {})
+    reports = set(before.get("reports", ())) | set(after.get("reports", ()))
+    differences, news = [], []
+    old_compared, new_compared = {}, {}
+    for section in sorted(set(old_sections) | set(new_sections)):
+        if section in RELEASE_SKIPPED_SECTIONS:
+            continue
+        if section not in new_sections:
+            if not _allowed(allowed, section, "*", RECORD):
+                differences.append((section, "*", RECORD, "present", ABSENT))
+            continue
+        if section not in old_sections:
+            news.append(f"new model {section} ({len(new_sections[section])} records)")
+            continue
+        old_rows, new_rows = old_sections[section], new_sections[section]
+        if section in old_fields and section in new_fields:
+            old_names, new_names = set(old_fields[section]), set(new_fields[section])
+            news += [f"new field {section}.{name}" for name in sorted(new_names - old_names)]
+            differences += [
+                (section, "*", name, "present", ABSENT)
+                for name in sorted(old_names - new_names)
+                if not _allowed(allowed, section, "*", name)
+            ]
+            common = sorted(old_names & new_names)
+            if section in reports and old_names != new_names:
+                old_rows, new_rows = _rekey(old_rows, common), _rekey(new_rows, common)
+            else:
+                old_rows = {k: {f: row[f] for f in common if f in row} for k, row in old_rows.items()}
+                new_rows = {k: {f: row[f] for f in common if f in row} for k, row in new_rows.items()}
+        old_compared[section], new_compared[section] = old_rows, new_rows
+    old_data, new_data = old_sections.get("ir.model.data", {}), new_sections.get("ir.model.data", {})
+    new_xmlids = {
+        (name.split(",", 1)[0], str(row["res_id"])) for name, row in new_data.items() if name not in old_data
+    }
+    fact_problems, fact_cells = check_facts(old_sections, new_sections, facts)
+    migrated, new_records = [], {}
+    for difference in diff_snapshots(old_compared, new_compared):
+        section, key, field, old, new = difference
+        if field == RECORD and old == ABSENT and (section == "ir.model.data" or (section, key) in new_xmlids):
+            new_records.setdefault(section, []).append(key)
+        elif field == RECORD and new == ABSENT and _allowed(allowed, section, key, RECORD):
+            continue
+        elif (section, key, field) in fact_cells:
+            migrated.append(difference)
+        else:
+            differences.append(difference)
+    for section, keys in new_records.items():
+        shown = ", ".join(keys)
+        news.append(
+            f"new records in {section} ({len(keys)}): {shown if len(shown) < 300 else shown[:300] + '…'}"
+        )
+    # by section, then the whole-model ones ("*") first, then by record
+    differences.sort(key=lambda d: (d[0], d[1] != "*", _sort_key(d[1]), d[2]))
+    return differences, news, migrated, fact_problems
+
+
+def compare_release_files(before_path, after_path, name, script_versions=()):
+    """Print the news, the migrated values, every difference and problem, and the summary line
+    ``release upgrade check (<name>): N models, M records, K differences``; return the exit code."""
+    before = json.loads(Path(before_path).read_text())
+    after = json.loads(Path(after_path).read_text())
+    old, new = before["version"], after["version"]
+    facts = [fact for version_facts in between(MIGRATION_FACTS, old, new) for fact in version_facts]
+    allowed = {}
+    for version_allowed in between(RELEASE_ALLOWED_REMOVALS, old, new):
+        allowed.update(version_allowed)
+    differences, news, migrated, fact_problems = diff_release(before, after, facts, allowed)
+    for line in news:
+        print(line)
+    for difference in migrated:
+        print("migrated as expected: " + format_difference(difference))
+    for difference in differences:
+        print(format_difference(difference))
+    problems = 0
+    for fact, problem in fact_problems:
+        problems += 1
+        print(f"migration fact {fact['record']} {fact['field']} not verified: {problem}")
+    facts_verified = len(facts) - len({id(fact) for fact, _problem in fact_problems})
+    for version in unproven_migrations(script_versions, MIGRATION_FACTS, old, new):
+        problems += 1
+        print(f"migrations/{version} has no fact in MIGRATION_FACTS: nothing shows that it ran")
+    for label, snapshot in (("before", before), ("after", after)):
+        for probe, value in check_probes(snapshot["sections"], before["probes"]):
+            problems += 1
+            print(
+                f"noupdate record {probe['section']} {probe['key']} {probe['field']} {label} the "
+                f"upgrade: {json.dumps(value, ensure_ascii=False)[:200]}"
+            )
+        for problem in snapshot["problems"]:
+            problems += 1
+            print(f"{label} the upgrade: {problem}")
+    models = sorted(set(before["models"]) & set(after["models"]))
+    records = sum(len(before["sections"][model]) for model in models)
+    print(f"migration facts verified: {facts_verified} of {len(facts)}")
+    print(
+        f"release upgrade check ({name} {old} -> {new}): {len(models)} models, {records} records, "
+        f"{len(differences)} differences" + (f", {problems} other problems" if problems else "")
     )
     return 1 if differences or problems or not models else 0
 
@@ -396,7 +656,15 @@ def snapshot(env):
     sections["ir.model.data"] = {
         f"{d.model},{d.name}": {"res_id": d.res_id, "noupdate": d.noupdate} for d in data
     }
-    return {"models": sorted(models), "sections": sections, "problems": problems}
+    module = env["ir.module.module"].search([("name", "=", MODULE)])
+    return {
+        "version": module.latest_version,  # the version installed in the database
+        "models": sorted(models),
+        "model_fields": {name: names for name, (_kind, names) in models.items()},
+        "reports": sorted(name for name, (kind, _names) in models.items() if kind == "report"),
+        "sections": sections,
+        "problems": problems,
+    }
 
 
 # ---------------------------------------------------------------------- data
@@ -424,7 +692,12 @@ CREATORS = {
 
 
 def prepare(env):
-    """Records in every model, user changes to noupdate records; the probes that check them."""
+    """Records in every model, user changes to noupdate records; the probes that check them.
+
+    ``release`` runs it with the previous release's code loaded: it only touches the models
+    that version has (module_models), and the probes whose records it has; a creator must work
+    with the release in scripts/upgrade_from as well.
+    """
     for name, (kind, _names) in sorted(module_models(env).items()):
         if (
             kind != "report"
@@ -435,25 +708,33 @@ def prepare(env):
             print(f"created records of {name}")
     from markupsafe import Markup  # noqa: PLC0415 - an Odoo requirement
 
-    template = env.ref(PROBE_TEMPLATE)
-    template.body_html = Markup(template.body_html or "") + Markup(PROBE_TEMPLATE_MARKER)
-    cron = env.ref(PROBE_CRON)
-    cron.interval_number = PROBE_CRON_INTERVAL
+    probes = []
+    template = env.ref(PROBE_TEMPLATE, raise_if_not_found=False)
+    if template:
+        template.body_html = Markup(template.body_html or "") + Markup(PROBE_TEMPLATE_MARKER)
+        probes.append(
+            {
+                "section": "mail.template",
+                "key": str(template.id),
+                "field": "body_html",
+                "contains": PROBE_TEMPLATE_MARKER,
+            }
+        )
+    cron = env.ref(PROBE_CRON, raise_if_not_found=False)
+    if cron:
+        cron.interval_number = PROBE_CRON_INTERVAL
+        probes.append(
+            {
+                "section": "ir.cron",
+                "key": str(cron.id),
+                "field": "interval_number",
+                "equals": PROBE_CRON_INTERVAL,
+            }
+        )
+    if not probes:
+        raise RuntimeError(f"neither {PROBE_TEMPLATE} nor {PROBE_CRON} exists: change the probes")
     env.flush_all()
-    return [
-        {
-            "section": "mail.template",
-            "key": str(template.id),
-            "field": "body_html",
-            "contains": PROBE_TEMPLATE_MARKER,
-        },
-        {
-            "section": "ir.cron",
-            "key": str(cron.id),
-            "field": "interval_number",
-            "equals": PROBE_CRON_INTERVAL,
-        },
-    ]
+    return probes
 
 
 # ---------------------------------------------------------------------- driver
@@ -483,7 +764,7 @@ def _odoo(args, *odoo_args, log):
         sys.exit(f"odoo-bin {' '.join(odoo_args)} failed (exit code {returncode}, log {log})")
 
 
-def _phase(args, phase):
+def _phase(args, phase, addons_path=None):
     """Run one phase of this script in a fresh process (a fresh registry, as after a restart)."""
     command = [
         sys.executable,
@@ -492,34 +773,94 @@ def _phase(args, phase):
         "--db",
         args.db,
         f"--odoo-home={args.odoo_home}",
-        f"--addons-path={args.addons_path}",
+        f"--addons-path={addons_path or args.addons_path}",
         f"--workdir={args.workdir}",
+        f"--label={args.label}",
     ]
     print("$ " + " ".join(command), flush=True)
     if subprocess.call(command):
         sys.exit(f"{phase} failed")
 
 
+def _frozen(moment):
+    """A context in which Odoo's clock (datetime.now, date.today...) stays at ``moment``."""
+    from freezegun import freeze_time  # noqa: PLC0415 - an Odoo requirement, tests only
+
+    return freeze_time(moment, tick=False)
+
+
+def extract_module(ref, target):
+    """The module as it was at commit ``ref``, extracted into ``target``; its manifest's version."""
+    command = ["git", "-C", str(REPO), "archive", ref, MODULE]
+    with subprocess.Popen(command, stdout=subprocess.PIPE) as archive:
+        untar = subprocess.run(["tar", "-x", "-C", str(target)], stdin=archive.stdout, check=False)
+    if archive.returncode or untar.returncode:
+        sys.exit(f"git archive {ref} {MODULE} | tar -x failed")
+    return ast.literal_eval((Path(target) / MODULE / "__manifest__.py").read_text())["version"]
+
+
+def swap_addons_path(addons_path, module_dir):
+    """``addons_path`` with the directory that holds the module replaced by ``module_dir``."""
+    paths = addons_path.split(",")
+    holders = [i for i, path in enumerate(paths) if (Path(path) / MODULE / "__manifest__.py").is_file()]
+    if not holders:
+        sys.exit(f"no {MODULE} in the addons path {addons_path}")
+    paths[holders[0]] = str(module_dir)
+    return ",".join(paths)
+
+
+def run_release(args):
+    """Install the release of scripts/upgrade_from, prepare, snapshot, upgrade to this code,
+    snapshot, compare; the temporary copy of the old module is removed afterwards."""
+    ref = args.from_ref or read_upgrade_from(UPGRADE_FROM.read_text())
+    command = ["git", "-C", str(REPO), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"]
+    commit = subprocess.run(command, capture_output=True, text=True, check=False).stdout.strip()
+    if not commit:
+        sys.exit(f"no commit {ref} in {REPO}: the release check needs a clone with its history")
+    old_dir = Path(tempfile.mkdtemp(prefix=f"{MODULE}_{commit[:7]}_"))
+    try:
+        old_version = extract_module(commit, old_dir)
+        print(f"release {commit[:7]} ({old_version}) extracted into {old_dir}", flush=True)
+        old_path = swap_addons_path(args.addons_path, old_dir)
+        _phase(args, "install", old_path)
+        _phase(args, "prepare", old_path)
+    finally:
+        shutil.rmtree(old_dir, ignore_errors=True)
+    _phase(args, "upgrade")
+    _phase(args, "snapshot")
+    migrations = REPO / MODULE / "migrations"
+    versions = [path.name for path in migrations.iterdir() if path.is_dir()] if migrations.is_dir() else []
+    before, after = (args.workdir / f"{args.label}_{side}.json" for side in ("before", "after"))
+    return compare_release_files(before, after, commit[:7], versions)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("phase", choices=["run", "install", "prepare", "upgrade", "snapshot", "compare"])
+    parser.add_argument(
+        "phase", choices=["run", "install", "prepare", "upgrade", "snapshot", "compare", "release"]
+    )
     parser.add_argument("--db", required=True)
     parser.add_argument("--odoo-home", type=Path, default=Path(os.environ.get("ODOO_HOME", "/opt/odoo")))
     parser.add_argument("--addons-path")
     parser.add_argument("--workdir", type=Path, default=REPO / ".ci" / "out")
+    parser.add_argument("--label", help="file names in the workdir: LABEL_before.json... (default by phase)")
+    parser.add_argument("--from", dest="from_ref", help="release: the commit to upgrade from")
     args = parser.parse_args(argv)
     args.odoo_home = args.odoo_home.resolve()
+    args.label = args.label or ("release" if args.phase == "release" else "upgrade")
     if not args.addons_path:
         paths = [args.odoo_home / "odoo" / "addons", args.odoo_home / "addons", REPO]
         args.addons_path = ",".join(str(path) for path in paths if path.is_dir())
     args.workdir.mkdir(parents=True, exist_ok=True)
-    before, after = args.workdir / "upgrade_before.json", args.workdir / "upgrade_after.json"
-    log = args.workdir / "upgrade_odoo.log"
+    before, after = (args.workdir / f"{args.label}_{side}.json" for side in ("before", "after"))
+    log = args.workdir / f"{args.label}_odoo.log"
 
     if args.phase == "run":
         for phase in ("install", "prepare", "upgrade", "snapshot"):
             _phase(args, phase)
         return compare_files(before, after)
+    if args.phase == "release":
+        return run_release(args)
     if args.phase == "install":
         subprocess.call(["dropdb", "--if-exists", args.db], stderr=subprocess.DEVNULL)
         log.write_text("")
@@ -534,13 +875,19 @@ def main(argv=None):
                 probes = prepare(env)
                 env.cr.commit()
                 env.invalidate_all()
-            result = snapshot(env)
+                now = datetime.now().isoformat()  # naive UTC, as Odoo's clock
+            else:
+                now = json.loads(before.read_text())["now"]
+            # both snapshots see the same "now": values computed from the clock cannot flip
+            with _frozen(now):
+                result = snapshot(env)
+            result["now"] = now
             result["probes"] = probes
             env.cr.rollback()  # the snapshot reads only: computing a value must store nothing
         target = before if args.phase == "prepare" else after
         target.write_text(json.dumps(result, indent=1, sort_keys=True, ensure_ascii=False))
         records = sum(len(result["sections"][model]) for model in result["models"])
-        print(f"{args.phase}: {len(result['models'])} models, {records} records -> {target}")
+        print(f"{args.phase}: {len(result['models'])} models, {records} records at {now} -> {target}")
     elif args.phase == "compare":
         return compare_files(before, after)
     return 0
