@@ -368,7 +368,20 @@ def test_upgrade_from_names_an_older_release_of_the_module(upgrade_check):
         text=True,
         check=False,
     )
+    if shown.returncode and _without_history():
+        pytest.skip(f"{commit} is not in this copy's history (shallow clone or archive)")
     assert shown.returncode == 0, f"{commit} is not in this clone's history: {shown.stderr}"
     old = ast.literal_eval(shown.stdout)["version"]
     new = ast.literal_eval((REPO / "sales_toolkit" / "__manifest__.py").read_text())["version"]
     assert upgrade_check.version_key(old) < upgrade_check.version_key(new)
+
+
+def _without_history():
+    """A shallow clone, or no git repository at all."""
+    shallow = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--is-shallow-repository"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return shallow.returncode != 0 or shallow.stdout.strip() == "true"
