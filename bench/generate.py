@@ -6,15 +6,20 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from unittest.mock import patch
 
+import scale
 from dateutil.relativedelta import relativedelta
 
-import scale
 from odoo import Command
 from odoo.tools import SQL
 
 _logger = logging.getLogger("bench")
 TZ = "Asia/Shanghai"
-NO_MAIL = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True, "no_reset_password": True}
+NO_MAIL = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_notrack": True,
+    "no_reset_password": True,
+}
 
 
 @contextmanager
@@ -79,9 +84,10 @@ def generate(env, scale_factor, seed):
                   (SELECT COUNT(*) FROM sales_toolkit_followup), (SELECT COUNT(*) FROM sale_order),
                   (SELECT COUNT(*) FROM sale_order_line), (SELECT COUNT(*) FROM sales_toolkit_target)"""
     )
+    customers, leads, needs, followups, orders, lines, targets = cr.fetchone()
     print(
-        "Done: %s customers, %s leads, %s needs, %s follow-ups, %s orders, %s lines, %s targets"
-        % cr.fetchone(),
+        f"Done: {customers} customers, {leads} leads, {needs} needs, {followups} follow-ups, "
+        f"{orders} orders, {lines} lines, {targets} targets",
         flush=True,
     )
 
@@ -107,7 +113,9 @@ def _sales_force(env, sizes):
     teams = env["crm.team"]
     for index in range(sizes["teams"]):
         members = users[index :: sizes["teams"]]
-        name = regions[index % len(regions)] + " China" + (f" {index // len(regions) + 1}" if index >= 8 else "")
+        name = (
+            regions[index % len(regions)] + " China" + (f" {index // len(regions) + 1}" if index >= 8 else "")
+        )
         team = env["crm.team"].create({"name": name, "user_id": members[0].id})
         team.member_ids = [Command.set(members.ids)]
         members[0].group_ids = [Command.link(leader_group.id)]
@@ -119,7 +127,9 @@ def _sales_force(env, sizes):
 def _products(env):
     """Five product lines (top-level categories) of four families each, 200 products."""
     products = []
-    lines = env["product.category"].create([{"name": f"Line {chr(65 + i)}"} for i in range(scale.PRODUCT_LINES)])
+    lines = env["product.category"].create(
+        [{"name": f"Line {chr(65 + i)}"} for i in range(scale.PRODUCT_LINES)]
+    )
     families = env["product.category"].create(
         [
             {"name": f"Family {line.name[-1]}{j + 1}", "parent_id": line.id}
@@ -596,7 +606,9 @@ def _targets(env, sizes, company, users, teams):
                 vals(f"{year.year} revenue", "revenue", yearly, "year", year),
                 vals(f"{year.year} orders", "order_count", sizes["orders"] * 0.3, "year", year),
                 vals(f"{year.year} new customers", "new_customers", 20, "year", year, customer_type="new"),
-                vals(f"{year.year} repurchase", "repurchase_rate", 60, "year", year, customer_type="existing"),
+                vals(
+                    f"{year.year} repurchase", "repurchase_rate", 60, "year", year, customer_type="existing"
+                ),
                 vals(f"{year.year} won opportunities", "won_leads", sizes["leads"] * 0.1, "year", year),
             ]
         )
@@ -642,14 +654,14 @@ def _targets(env, sizes, company, users, teams):
                 for team in teams
             ]
             + [
-                vals(
-                    f"{team.name} Q{i + 1} won", "won_leads", 30, "quarter", start, team_id=team.id
-                )
+                vals(f"{team.name} Q{i + 1} won", "won_leads", 30, "quarter", start, team_id=team.id)
                 for i, start in enumerate(quarters)
                 for team in teams
             ]
         )
-        team_of = {(t.team_id, t.date_from): t for t in team_targets if t.kpi == "revenue" and not t.customer_type}
+        team_of = {
+            (t.team_id, t.date_from): t for t in team_targets if t.kpi == "revenue" and not t.customer_type
+        }
         make(
             [
                 vals(

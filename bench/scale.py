@@ -45,7 +45,9 @@ def counts(scale):
     sizes = {key: max(FLOOR[key], int(round(value * scale))) for key, value in BASE.items()}
     # people and teams grow slower than the data: a sales force does not grow linearly
     sizes["salespeople"] = max(FLOOR["salespeople"], int(round(BASE["salespeople"] * math.sqrt(scale))))
-    sizes["teams"] = max(FLOOR["teams"], min(sizes["salespeople"] // 2, int(round(BASE["teams"] * math.sqrt(scale)))))
+    sizes["teams"] = max(
+        FLOOR["teams"], min(sizes["salespeople"] // 2, int(round(BASE["teams"] * math.sqrt(scale))))
+    )
     sizes["lines"] = max(sizes["lines"], sizes["orders"])
     return sizes
 

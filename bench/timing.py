@@ -11,10 +11,10 @@ import statistics
 import time
 from datetime import datetime
 
+import generate
 import xlsxwriter
 from dateutil.relativedelta import relativedelta
 
-import generate
 from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL
 
@@ -228,7 +228,9 @@ class NeedMatch(Operation):
             )
         )
         return {
-            row[0]: tuple(float(v) if isinstance(v, int | float) or hasattr(v, "is_nan") else v for v in row[1:])
+            row[0]: tuple(
+                float(v) if isinstance(v, int | float) or hasattr(v, "is_nan") else v for v in row[1:]
+            )
             for row in env.cr.fetchall()
         }
 
@@ -399,7 +401,9 @@ class AnalysisSheet(Operation):
         return today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
 
     def module(self, env):
-        sheet = env["sales_toolkit.analysis"].create({"period_type": "quarter", "date_from": self._quarter(env)})
+        sheet = env["sales_toolkit.analysis"].create(
+            {"period_type": "quarter", "date_from": self._quarter(env)}
+        )
         sheet.action_generate()
         return sheet
 
@@ -515,7 +519,11 @@ SELECT 'c', NULL, NULL, team_id, total, NULL, NULL, NULL, leads, opportunities, 
                 put(("overall", "order_count", None, None, None, None), period, second)
                 put(("overall", "new_customers", None, None, None, None), period, third)
             elif dim == "new":
-                put(("customer_type", "revenue", None, None, "new" if is_new else "existing", None), period, first)
+                put(
+                    ("customer_type", "revenue", None, None, "new" if is_new else "existing", None),
+                    period,
+                    first,
+                )
             elif dim == "key" and is_key:
                 put(("customer_type", "revenue", None, None, "key_account", None), period, first)
             elif dim == "team" and team:
@@ -540,7 +548,9 @@ SELECT 'c', NULL, NULL, team_id, total, NULL, NULL, NULL, leads, opportunities, 
         empty = (0.0, 0.0, 0.0, 0, 0, 0)
         keys = set(module_result) | {key for key, value in sql_result.items() if value[0]}
         keys |= {key for key in sql_result if key[0] in ("overall", "customer_type")}
-        return _diff({k: module_result.get(k, empty) for k in keys}, {k: sql_result.get(k, empty) for k in keys})
+        return _diff(
+            {k: module_result.get(k, empty) for k in keys}, {k: sql_result.get(k, empty) for k in keys}
+        )
 
 
 # --------------------------------------------------------------------------- target export
@@ -561,9 +571,14 @@ class TargetExport(Operation):
     def module(self, env):
         root = self._root(env)
         action = root.action_export_xlsx()
-        attachment = env["ir.attachment"].search([("res_model", "=", root._name), ("res_id", "=", root.id)],
-                                                 order="id desc", limit=1)
-        return {"rows": len(root._tracking_sheet_rows()), "bytes": bool(attachment.file_size), "url": bool(action)}
+        attachment = env["ir.attachment"].search(
+            [("res_model", "=", root._name), ("res_id", "=", root.id)], order="id desc", limit=1
+        )
+        return {
+            "rows": len(root._tracking_sheet_rows()),
+            "bytes": bool(attachment.file_size),
+            "url": bool(action),
+        }
 
     def sql(self, env):
         """One query for the rows (depth-first order), written with xlsxwriter like the module."""
@@ -636,8 +651,12 @@ class Cockpit(Operation):
             )
         )
         overdue, review, care, targets = env.cr.fetchone()
-        return {"overdue_followups": overdue, "review_queue": review, "care_actions_due": care,
-                "current_targets": targets}
+        return {
+            "overdue_followups": overdue,
+            "review_queue": review,
+            "care_actions_due": care,
+            "current_targets": targets,
+        }
 
     def compare(self, module_result, sql_result):
         common = {key for key in sql_result if key in module_result}
@@ -661,7 +680,15 @@ def _cockpit_counts(data, prefix=""):
     return counts
 
 
-OPERATIONS = [TargetRefresh(), NeedMatch(), CustomerTiers(), FollowupCron(), AnalysisSheet(), TargetExport(), Cockpit()]
+OPERATIONS = [
+    TargetRefresh(),
+    NeedMatch(),
+    CustomerTiers(),
+    FollowupCron(),
+    AnalysisSheet(),
+    TargetExport(),
+    Cockpit(),
+]
 
 
 # --------------------------------------------------------------------------- harness
