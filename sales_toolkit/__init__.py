@@ -1,1 +1,1 @@
-from . import models, reports, wizard
+from . import controllers, models, reports, wizard

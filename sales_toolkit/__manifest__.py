@@ -2,7 +2,7 @@
     "name": "Sales Toolkit",
     "summary": "The sales-management handbook as live CRM records: prospect capture, "
     "need-match scoring and more",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Sales/CRM",
     "author": "sales_toolkit developers",
     "website": "https://github.com/sales-toolkit/sales_toolkit",
@@ -13,6 +13,7 @@
         "security/sales_toolkit_strength_security.xml",
         "security/sales_toolkit_need_security.xml",
         "security/sales_toolkit_followup_security.xml",
+        "security/sales_toolkit_tier_policy_security.xml",
         "security/sales_toolkit_care_plan_security.xml",
         "security/sales_toolkit_target_security.xml",
         "security/sales_toolkit_strategy_security.xml",
@@ -45,6 +46,7 @@
         "views/sales_toolkit_analysis_views.xml",
         "views/sales_toolkit_review_meeting_views.xml",
         "views/res_config_settings_views.xml",
+        "views/sales_toolkit_cockpit_views.xml",
         "reports/sales_toolkit_performance_report_views.xml",
         "reports/crm_lead_reports.xml",
         "reports/crm_lead_templates.xml",
@@ -70,6 +72,9 @@
         "demo/sales_toolkit_review_meeting_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "sales_toolkit/static/src/cockpit/*",
+        ],
         "web.assets_tests": [
             "sales_toolkit/static/tests/tours/*.js",
         ],

@@ -4,7 +4,9 @@
 #   2. the root tests/ (no Odoo needed)
 #   3. on the Odoo found at ODOO_HOME (default /opt/odoo): a fresh database with
 #      sales_toolkit and demo data, the module's whole suite (browser tour included)
-#   4. Odoo's own crm suite with sales_toolkit installed
+#   4. upgrade safety: a fresh database with demo data and a record in every model of the
+#      module, `-u sales_toolkit`, and no record or value changed (scripts/upgrade_check.py)
+#   5. Odoo's own crm suite with sales_toolkit installed
 # Each database is dropped afterwards. Exit code 0 only when everything passed.
 set -uo pipefail
 
@@ -163,6 +165,15 @@ if grep -E "INFO .* skipped " "$OUT/sales_toolkit.log" >/dev/null; then
 fi
 grep -q "TestNeedMatchTour.*Chrome pid" "$OUT/sales_toolkit.log" || die "the browser tour did not start Chromium"
 echo "browser tour ran"
+
+say "Upgrade check (database ${DB_PREFIX}_upgrade, log $OUT/upgrade.log)"
+"$PY" "$REPO/scripts/upgrade_check.py" run --db "${DB_PREFIX}_upgrade" --odoo-home "$ODOO_HOME" \
+    --addons-path "$ADDONS" --workdir "$OUT" >"$OUT/upgrade.log" 2>&1
+rc=$?
+dropdb --if-exists "${DB_PREFIX}_upgrade" >/dev/null 2>&1
+grep -vE "^\\$ " "$OUT/upgrade.log" | tail -n 40
+grep -qE "^upgrade check: [0-9]+ models, [0-9]+ records, 0 differences$" "$OUT/upgrade.log" && [ "$rc" = 0 ] \
+    || die "upgrade check (log: $OUT/upgrade.log, Odoo's: $OUT/upgrade_odoo.log)"
 
 run_odoo crm_with_sales_toolkit "${DB_PREFIX}_crm" /crm crm --
 

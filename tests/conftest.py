@@ -29,3 +29,12 @@ def periods():
 @pytest.fixture(scope="session")
 def tree():
     return _load_tool("tree")
+
+
+@pytest.fixture(scope="session")
+def upgrade_check():
+    """scripts/upgrade_check.py, whose comparison needs no Odoo."""
+    spec = importlib.util.spec_from_file_location("upgrade_check", REPO / "scripts" / "upgrade_check.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

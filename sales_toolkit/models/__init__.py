@@ -1,7 +1,6 @@
 from . import (
     crm_lead,
     crm_team,
-    ir_attachment,
     mail_activity,
     res_company,
     res_config_settings,
@@ -12,6 +11,7 @@ from . import (
     sales_toolkit_care_action,
     sales_toolkit_care_log,
     sales_toolkit_care_plan,
+    sales_toolkit_cockpit,
     sales_toolkit_followup,
     sales_toolkit_need,
     sales_toolkit_review_agenda,

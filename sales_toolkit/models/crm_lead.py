@@ -1,4 +1,5 @@
 import sys
+from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -618,6 +619,7 @@ class CrmLead(models.Model):
             leads_model = self.with_company(company)
             # leads without a company follow the rules of the main company
             domain = leads_model._toolkit_stale_intent_domain(with_shared=company == companies[:1])
+            cron._commit_progress(remaining=leads_model.search_count(domain))
             done = self.browse()
             while True:
                 leads = leads_model.search(domain & Domain("id", "not in", done.ids), limit=batch_size)
@@ -650,6 +652,7 @@ class CrmLead(models.Model):
                     | (Domain("next_followup_date", "=", today) & Domain("followup_state", "!=", "due")),
                 ]
             )
+            cron._commit_progress(remaining=self.search_count(domain))
             done = self.browse()
             while True:
                 leads = self.with_company(company).search(
@@ -667,10 +670,18 @@ class CrmLead(models.Model):
 
     @api.model
     def _cron_send_followup_digest(self):
-        """Each sales team leader gets the team's overdue and stale leads, once a week."""
+        """Each sales team leader gets the team's overdue and stale leads, once a week.
+
+        Each team's digest is committed with its date: a run killed halfway resumes with
+        the teams not served yet, and no leader gets the same digest twice in a week.
+        """
+        served_since = fields.Datetime.now() - timedelta(days=6)
         leads = self.search(
             [
                 ("team_id.user_id", "!=", False),
+                "|",
+                ("team_id.toolkit_digest_date", "=", False),
+                ("team_id.toolkit_digest_date", "<", served_since),
                 ("won_status", "=", "pending"),
                 "|",
                 ("followup_state", "=", "overdue"),
@@ -679,9 +690,13 @@ class CrmLead(models.Model):
             order="team_id, next_followup_date, id",
         )
         cron = self.env["ir.cron"]
-        for team, team_leads in leads.grouped("team_id").items():
+        teams = leads.grouped("team_id")
+        cron._commit_progress(remaining=len(teams))
+        for team, team_leads in teams.items():
             team._toolkit_send_followup_digest(team_leads)
-            cron._commit_progress(1)
+            team.sudo().toolkit_digest_date = fields.Datetime.now()
+            if not cron._commit_progress(1):
+                return
 
     def _toolkit_stale_intent_domain(self, with_shared=False):
         company = self.env.company

@@ -1,8 +1,15 @@
-from odoo import models
+from odoo import fields, models
 
 
 class CrmTeam(models.Model):
     _inherit = "crm.team"
+
+    toolkit_digest_date = fields.Datetime(
+        string="Last Follow-up Digest",
+        readonly=True,
+        copy=False,
+        help="When the team leader last received the weekly digest of follow-ups to act on.",
+    )
 
     def _toolkit_send_followup_digest(self, leads):
         """Notify the team leader (inbox or email, as they chose) of the leads to act on."""

@@ -9,10 +9,14 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount
 
 CUSTOMER_TIERS = [("vip", "VIP"), ("key", "Key Account"), ("regular", "Regular")]
+SALES_STAFF = "sales_team.group_sale_salesman"
 
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
+
+    # Toolkit data is for the sales staff: portal and public users read their own partner, and
+    # other internal users the whole address book, but neither sees tiers, purchases or referrals.
 
     # Customer tiers (tool 6), per company: each company has its own sales to the customer
     customer_tier = fields.Selection(
@@ -20,6 +24,7 @@ class ResPartner(models.Model):
         company_dependent=True,
         default="regular",
         readonly=True,
+        groups=SALES_STAFF,
         help="From the annual purchases, recomputed every night, unless a manager overrides it.",
     )
     tier_override = fields.Selection(
@@ -33,19 +38,28 @@ class ResPartner(models.Model):
         string="Annual Purchases",
         compute="_compute_annual_purchase_amount",
         currency_field="toolkit_currency_id",
+        groups=SALES_STAFF,
         help="Confirmed sales (untaxed, company currency) of the trailing 12 months to this "
         "customer and its contacts; posted invoices when the settings say so.",
     )
-    toolkit_currency_id = fields.Many2one("res.currency", compute="_compute_annual_purchase_amount")
+    toolkit_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_annual_purchase_amount", groups=SALES_STAFF
+    )
 
     referred_by_id = fields.Many2one(
         "res.partner",
         index="btree_not_null",
+        copy=False,
+        groups=SALES_STAFF,
         help="The customer who referred this one: referrals count on their care plan.",
     )
-    care_plan_ids = fields.One2many("sales_toolkit.care.plan", "partner_id", string="Care Plans")
+    care_plan_ids = fields.One2many(
+        "sales_toolkit.care.plan", "partner_id", string="Care Plans", groups=SALES_STAFF
+    )
 
-    toolkit_followup_count = fields.Integer(string="Follow-ups", compute="_compute_toolkit_followup_count")
+    toolkit_followup_count = fields.Integer(
+        string="Follow-ups", compute="_compute_toolkit_followup_count", groups=SALES_STAFF
+    )
 
     @api.depends_context("company")
     def _compute_annual_purchase_amount(self):

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
@@ -25,7 +25,7 @@ class SalesToolkitFollowup(models.Model):
     partner_id = fields.Many2one(related="lead_id.partner_id", string="Customer", store=True)
     company_id = fields.Many2one(related="lead_id.company_id", store=True, index=True)
     user_id = fields.Many2one(
-        "res.users", string="Logged By", default=lambda self: self.env.user, readonly=True
+        "res.users", string="Logged By", default=lambda self: self.env.user, readonly=True, copy=False
     )
     date = fields.Date(required=True, default=fields.Date.context_today, index=True)
     channel = fields.Selection(CHANNELS, required=True, default="phone")
@@ -121,8 +121,19 @@ class SalesToolkitFollowup(models.Model):
                     followup[fname], followup._fields[fname]._description_string(self.env)
                 )
 
+    def _check_logged_by(self, vals):
+        """Who logged a follow-up is history: reps log in their own name and keep it."""
+        if "user_id" not in vals or self.env.su:
+            return
+        if self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+            return
+        if vals["user_id"] != self.env.uid or any(followup.user_id.id != self.env.uid for followup in self):
+            raise AccessError(self.env._("Reps log follow-ups in their own name only."))
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_logged_by(vals)
         leads = self.env["crm.lead"].browse({vals["lead_id"] for vals in vals_list if vals.get("lead_id")})
         for vals in vals_list:
             # the lead's progress when logged: the stale rule compares against it
@@ -134,6 +145,7 @@ class SalesToolkitFollowup(models.Model):
         return followups
 
     def write(self, vals):
+        self._check_logged_by(vals)
         res = super().write(vals)
         if {"next_action", "next_action_user_id", "next_action_deadline", "result"} & vals.keys():
             self._sync_activity()

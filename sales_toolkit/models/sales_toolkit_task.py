@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date, formatLang
@@ -118,6 +120,7 @@ class SalesToolkitTask(models.Model):
         "with the same unit.",
     )
     achievement_rate = fields.Float(string="Achievement (%)", readonly=True, copy=False, aggregator="avg")
+    progress_date = fields.Datetime(string="Progress As Of", readonly=True, copy=False)
     quality_grade = fields.Selection(GRADES, readonly=True, copy=False, index=True, tracking=True)
     state = fields.Selection(
         TASK_STATES, default="todo", required=True, tracking=True, copy=False, group_expand=True, index=True
@@ -479,6 +482,14 @@ class SalesToolkitTask(models.Model):
             }
             if any(task[name] != value for name, value in values.items()):
                 task.write(values)
+        self.env.cr.execute(
+            SQL(
+                "UPDATE sales_toolkit_task SET progress_date = %s WHERE id IN %s",
+                fields.Datetime.now(),
+                tuple(tasks.ids),
+            )
+        )
+        tasks.invalidate_recordset(["progress_date"])
 
     def _grade_of(self, rate):
         """Excellent above 120 %, good from 100 %, pass from 80 %, fail below (settings)."""
@@ -591,9 +602,24 @@ class SalesToolkitTask(models.Model):
 
     @api.model
     def _cron_refresh_progress(self, batch_size=500):
-        """Hourly: counted tasks that are still open follow the records."""
-        tasks = self.search([("state", "!=", "done"), ("measure", "!=", "manual")], order="id")
+        """Hourly: counted tasks that are still open follow the records.
+
+        Tasks counted in the last half hour are skipped, so that a run killed halfway
+        resumes where it stopped.
+        """
+        recent = fields.Datetime.now() - timedelta(minutes=30)
+        tasks = self.search(
+            [
+                ("state", "!=", "done"),
+                ("measure", "!=", "manual"),
+                "|",
+                ("progress_date", "=", False),
+                ("progress_date", "<", recent),
+            ],
+            order="id",
+        )
         cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=len(tasks))
         for start in range(0, len(tasks), batch_size):
             batch = tasks[start : start + batch_size]
             (batch | batch._ancestors())._toolkit_refresh_progress()

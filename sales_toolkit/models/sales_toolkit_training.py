@@ -246,11 +246,16 @@ class SalesToolkitTraining(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_values(vals)
+            if vals.get("state", "draft") != "draft" and not self.env.su:
+                raise UserError(self.env._("A training starts planned: use its buttons to move it on."))
         trainings = super().create(vals_list)
         # participants created with the training are measured by their own create
         return trainings
 
     def write(self, vals):
+        # the state moves only through the actions, which measure and schedule what goes with it
+        if "state" in vals and not (self.env.su and self.env.context.get("toolkit_training_action")):
+            raise UserError(self.env._("A training's state changes only through its buttons."))
         # the SQL CHECKs run after the update: refuse bad input with a clear message first
         for training in self:
             training._check_values(
@@ -290,14 +295,14 @@ class SalesToolkitTraining(models.Model):
     def action_start(self):
         if self.filtered(lambda training: training.state != "draft"):
             raise UserError(self.env._("Only planned trainings can start."))
-        self.write({"state": "in_progress"})
+        self._set_state("in_progress")
         return True
 
     def action_done(self):
         """Close the training: measure the results and ask each manager for a behaviour rating."""
         if self.filtered(lambda training: training.state not in ("draft", "in_progress")):
             raise UserError(self.env._("Only planned or ongoing trainings can be marked done."))
-        self.write({"state": "done"})
+        self._set_state("done")
         self.participant_ids._schedule_behaviour_activity()
         self._toolkit_refresh_results()
         return True
@@ -305,12 +310,19 @@ class SalesToolkitTraining(models.Model):
     def action_cancel(self):
         if self.filtered(lambda training: training.state == "cancelled"):
             raise UserError(self.env._("This training is already cancelled."))
-        self.write({"state": "cancelled"})
+        self._set_state("cancelled")
         return True
 
     def action_draft(self):
-        self.write({"state": "draft"})
+        if self.filtered(lambda training: training.state != "cancelled"):
+            raise UserError(self.env._("Only cancelled trainings can be planned again."))
+        self._set_state("draft")
         return True
+
+    def _set_state(self, state):
+        # the buttons are for whoever may edit the training; then the guarded write
+        self.check_access("write")
+        self.sudo().with_context(toolkit_training_action=True).write({"state": state})
 
     def action_refresh_results(self):
         self._toolkit_refresh_results()
@@ -458,7 +470,17 @@ class SalesToolkitTraining(models.Model):
         Orders are confirmed and opportunities closed late: a training is measured until
         30 days after its after-window ends.
         """
-        trainings = self.search([("state", "in", ("in_progress", "done"))], order="id")
+        # measured in the last hour: done by a run that was killed later, or by hand
+        recent = fields.Datetime.now() - timedelta(hours=1)
+        trainings = self.search(
+            [
+                ("state", "in", ("in_progress", "done")),
+                "|",
+                ("results_date", "=", False),
+                ("results_date", "<", recent),
+            ],
+            order="id",
+        )
         today = {company: company._toolkit_today() for company in trainings.company_id}
         trainings = trainings.filtered(
             lambda training: (

@@ -329,3 +329,5 @@ class SalesToolkitTrainingParticipant(models.Model):
     def _unlink_behaviour_activity(self):
         activities = self.sudo().behaviour_activity_id.exists()
         activities.filtered("active").unlink()
+        # nothing to rate any more: the training was cancelled or planned again
+        self.sudo().behaviour_due_date = False

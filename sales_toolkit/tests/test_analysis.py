@@ -434,11 +434,8 @@ class TestAnalysis(AnalysisCommon):
             {"root_cause": "=1+2 is not a formula, 3 customers lost", "root_cause_category": "competitor"}
         )
         action = sheet.with_user(self.salesman).action_export_xlsx()
-        attachment = self.env["ir.attachment"].search(
-            [("res_model", "=", "sales_toolkit.analysis"), ("res_id", "=", sheet.id)]
-        )
-        self.assertIn(f"/web/content/{attachment.id}", action["url"])
-        raw = attachment.raw
+        self.assertEqual(action["url"], f"/sales_toolkit/xlsx/sales_toolkit.analysis/{sheet.id}")
+        _name, raw = sheet.with_user(self.salesman)._toolkit_xlsx_file()
         workbook = openpyxl.load_workbook(io.BytesIO(raw))
         self.assertEqual(
             workbook.sheetnames, ["Overall", "Region", "Product Line", "Customer Type", "Salesperson"]

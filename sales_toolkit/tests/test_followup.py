@@ -1,4 +1,6 @@
+import importlib.util
 from datetime import timedelta
+from pathlib import Path
 
 from freezegun import freeze_time
 
@@ -225,6 +227,16 @@ class TestFollowup(SalesToolkitCommon):
             .with_user(self.salesman_b)
             .search([("lead_id", "in", (own | other).ids)])
         )
+        # who logged it is history: not in a colleague's name, not rewritten afterwards
+        with self.assertRefused(AccessError, "own name only"):
+            Followup.create({"lead_id": own.id, "summary": "Ghost", "user_id": self.salesman_2.id})
+        mine = Followup.create({"lead_id": own.id, "summary": "Called"})
+        self.assertEqual(mine.user_id, self.salesman)
+        with self.assertRefused(AccessError, "own name only"):
+            mine.write({"user_id": self.salesman_2.id})
+        self.assertEqual(mine.user_id, self.salesman)
+        mine.with_user(self.leader).user_id = self.salesman_2
+        self.assertEqual(mine.user_id, self.salesman_2)
 
     @users("st_salesman")
     def test_rep_logs_from_lead_and_partner(self):
@@ -263,6 +275,17 @@ class TestFollowup(SalesToolkitCommon):
         self.assertIn("Overdue lead", message.body)
         self.assertIn(stale.name, message.body)
         self.assertNotIn("Quiet lead", message.body)
+        self.assertTrue(team.toolkit_digest_date)
+        # a second run in the same week (a run killed and resumed) sends nothing again
+        messages = self.env["mail.message"].search_count(
+            [("model", "=", "crm.team"), ("res_id", "=", team.id)]
+        )
+        with self.no_commit():
+            self.env["crm.lead"]._cron_send_followup_digest()
+        self.assertEqual(
+            self.env["mail.message"].search_count([("model", "=", "crm.team"), ("res_id", "=", team.id)]),
+            messages,
+        )
 
     def test_followup_record_report(self):
         lead = self._lead_with_intent("high")
@@ -279,3 +302,18 @@ class TestFollowup(SalesToolkitCommon):
         self.assertIn("Follow-up Record", html)
         self.assertIn("“We will discuss internally”", html)
         self.assertLess(html.index("Samples agreed"), html.index("Sent the quote"), "oldest first")
+
+    def test_upgrade_takes_the_delete_right_off_the_old_rule(self):
+        rule = self.env.ref("sales_toolkit.sales_toolkit_followup_rule_personal")
+        rule.perm_unlink = True  # as installed by 19.0.1.0.0
+        path = Path(__file__).parents[1] / "migrations" / "19.0.1.1.0" / "post-migrate.py"
+        spec = importlib.util.spec_from_file_location("sales_toolkit_migrate_1_1", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "19.0.1.0.0")
+        self.assertFalse(rule.perm_unlink)
+        own = self._create_lead(user_id=self.salesman.id)
+        by_leader = self._log(own).with_user(self.leader)
+        by_leader.user_id = self.leader
+        with self.assertRaises(AccessError):
+            by_leader.with_user(self.salesman).unlink()

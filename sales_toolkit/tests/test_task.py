@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -235,9 +235,14 @@ class TestTaskMeasure(TaskCommon):
         new_won = self._lead(datetime(2021, 2, 1), type="opportunity")
         new_won.stage_id = stage_won
         new_won.date_closed = datetime(2021, 3, 3)
+        # counted a moment ago (at creation): a resumed run leaves them alone
         with self.no_commit():
             self.env["sales_toolkit.task"]._cron_refresh_progress()
+        self.assertEqual(tasks[0].achieved_qty, 1)
+        with freeze_time(datetime.now() + timedelta(hours=1)), self.no_commit():
+            self.env["sales_toolkit.task"]._cron_refresh_progress()
         self.assertEqual(tasks[0].achieved_qty, 2)
+        self.assertTrue(all(tasks.mapped("progress_date")))
 
     def _product(self):
         return self.env["product.product"].create({"name": "Task product"})

@@ -284,11 +284,17 @@ class TestTraining(SalesToolkitCommon):
         self._order(1000, datetime(2020, 4, 10, 2, 0))
         self._order(50, datetime(2019, 1, 10, 2, 0))
         self.assertEqual(line.revenue_after, 0)
+        (training | old).write({"results_date": datetime(2020, 5, 19, 12, 0)})
         with freeze_time("2020-05-20"), self.no_commit():
             self.env["sales_toolkit.training"]._cron_refresh_results()
         self.assertEqual(line.revenue_after, 1000)
         # closed more than 30 days after its window: frozen
         self.assertEqual(old_line.revenue_after, 0)
+        # measured within the hour (a run killed later): a resumed run does not measure again
+        self._order(500, datetime(2020, 4, 11, 2, 0))
+        with freeze_time("2020-05-20 00:30"), self.no_commit():
+            self.env["sales_toolkit.training"]._cron_refresh_results()
+        self.assertEqual(line.revenue_after, 1000)
 
     # ------------------------------------------------------------------ behaviour (行为层)
 
@@ -352,6 +358,8 @@ class TestTraining(SalesToolkitCommon):
         training.action_done()
         with self.assertRefused(UserError, "cancel it instead of deleting it"):
             training.unlink()
+        with self.assertRefused(UserError, "Only cancelled trainings can be planned again"):
+            training.action_draft()
         training.action_cancel()
         training.action_draft()
         self.assertEqual(training.state, "draft")
@@ -420,7 +428,20 @@ class TestTraining(SalesToolkitCommon):
         self.assertEqual(Line.with_user(self.manager).search_count(in_2020), 5)
         with self.assertRaises(AccessError):
             Training.with_user(self.leader).create({"name": "Not mine to plan"})
+        # the state moves through the buttons only, which schedule and measure what goes with it
+        with self.assertRefused(UserError, "use its buttons"):
+            Training.with_user(self.manager).create({"name": "Done at birth", "state": "done"})
+        with self.assertRefused(UserError, "only through its buttons"):
+            training.with_user(self.manager).with_context(toolkit_training_action=True).write(
+                {"state": "draft"}
+            )
         created = Training.with_user(self.manager).create({"name": "Objection handling"})
+        # the buttons are for whoever may edit the training: not a leader, not a participant
+        for user in (self.leader, self.salesman):
+            for action in ("action_start", "action_done", "action_cancel"):
+                with self.assertRaises(AccessError, msg=f"{user.login} {action}"):
+                    getattr(created.with_user(user), action)()
+        self.assertEqual(created.state, "draft")
         line = Line.with_user(self.manager).create({"training_id": created.id, "user_id": self.salesman.id})
         line.with_user(self.manager).write({"pre_score": 40, "post_score": 70, "behaviour_rating": 3})
         self.assertAlmostEqual(created.learning_gain, 30)
