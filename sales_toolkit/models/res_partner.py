@@ -200,8 +200,8 @@ class ResPartner(models.Model):
     def _toolkit_update_tiers(self, company, batch_size=1000):
         """Set the tier of ``self`` (every customer when empty) for ``company``.
 
-        One grouped query gives all amounts; partners are then written in batches,
-        grouped by tier, and each change is logged in the partner's chatter.
+        One grouped query gives all amounts; changed tiers are then stored in batches (one
+        UPDATE each), and each change is logged in the partner's chatter.
         """
         partners = self.with_company(company)
         amounts = self._toolkit_purchase_amounts(company, self.commercial_partner_id.ids if self else None)
@@ -210,6 +210,8 @@ class ResPartner(models.Model):
             partners = partners.browse(amounts) | partners.search(
                 ["|", ("customer_tier", "in", ["vip", "key"]), ("tier_override", "!=", False)]
             )
+        # only the columns the job reads (res.partner is a wide table)
+        partners.sudo().fetch(["parent_id", "customer_tier", "tier_override"])
         partners = partners.filtered(lambda partner: not partner.parent_id)
         labels = dict(CUSTOMER_TIERS)
         cron = self.env["ir.cron"]
