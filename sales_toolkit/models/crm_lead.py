@@ -212,20 +212,24 @@ class CrmLead(models.Model):
                     [("lead_id", "in", saved.ids)], ["lead_id"], ["__count", "score:sum"]
                 )
             }
+        default_company = self.env.company
         for lead in self:
             if isinstance(lead.id, int):
                 count, score = totals.get(lead.id, (0, 0))
             else:
                 scores = lead.need_ids.mapped("score")
                 count, score = len(scores), sum(scores)
+            ratio = 100.0 * score / (5 * count) if count else 0.0
             lead.need_count = count
             lead.match_score = score
             lead.match_max_score = 5 * count
-            lead.match_ratio = 100.0 * score / lead.match_max_score if count else 0.0
-            lead.match_level = lead._match_level_of(score, lead.match_ratio) if count else False
+            lead.match_ratio = ratio
+            lead.match_level = (
+                lead._match_level_of(score, ratio, lead.company_id or default_company) if count else False
+            )
 
-    def _match_level_of(self, score, ratio):
-        company = self._toolkit_company()
+    def _match_level_of(self, score, ratio, company=None):
+        company = company or self._toolkit_company()
         if company.toolkit_match_mode == "normalised":
             value, high, medium = ratio, company.toolkit_match_high_ratio, company.toolkit_match_medium_ratio
         else:

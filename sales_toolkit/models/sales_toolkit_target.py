@@ -213,7 +213,7 @@ class SalesToolkitTarget(models.Model):
     _company_period_idx = models.Index("(company_id, date_from, date_to)")
 
     def init(self):
-        super().init()
+        res = super().init()
         # Covering indexes for measuring achievement (and the analysis sheets that reuse it):
         # the confirmed orders of a period, then their product lines, are read from the
         # indexes alone (index-only scans), whatever the size of the tables.
@@ -228,6 +228,7 @@ class SalesToolkitTarget(models.Model):
                    ON sale_order_line (order_id) INCLUDE (price_subtotal, product_id)
                 WHERE display_type IS NULL AND is_downpayment IS NOT TRUE"""
         )
+        return res
 
     def _default_date_from(self):
         return period_start(self.env.company._toolkit_today(), "quarter")
