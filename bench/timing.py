@@ -715,7 +715,8 @@ def run(registry, args):
         env = api.Environment(cr, ADMIN_ID, {})
         cr.execute(
             "SELECT (SELECT COUNT(*) FROM sale_order_line), (SELECT COUNT(*) FROM crm_lead), "
-            "(SELECT COUNT(*) FROM sales_toolkit_target), (SELECT COUNT(*) FROM res_partner WHERE is_company)"
+            "(SELECT COUNT(*) FROM sales_toolkit_target), "
+            "(SELECT COUNT(*) FROM res_partner WHERE is_company AND customer_rank > 0)"
         )
         lines, leads, targets, customers = cr.fetchone()
         available = {op.name: op.available(env) for op in OPERATIONS}
