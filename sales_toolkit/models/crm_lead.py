@@ -201,16 +201,35 @@ class CrmLead(models.Model):
         "company_id.toolkit_match_medium_ratio",
     )
     def _compute_match(self):
+        # saved leads: one grouped read for the batch (the needs are flushed first);
+        # leads being edited in a form: the needs in the form
+        saved = self.filtered(lambda lead: isinstance(lead.id, int))
+        totals = {}
+        if saved:
+            totals = {
+                lead.id: (count, score)
+                for lead, count, score in self.env["sales_toolkit.need"]._read_group(
+                    [("lead_id", "in", saved.ids)], ["lead_id"], ["__count", "score:sum"]
+                )
+            }
+        default_company = self.env.company
         for lead in self:
-            scores = lead.need_ids.mapped("score")
-            lead.need_count = len(scores)
-            lead.match_score = sum(scores)
-            lead.match_max_score = 5 * len(scores)
-            lead.match_ratio = 100.0 * lead.match_score / lead.match_max_score if scores else 0.0
-            lead.match_level = lead._match_level_of(lead.match_score, lead.match_ratio) if scores else False
+            if isinstance(lead.id, int):
+                count, score = totals.get(lead.id, (0, 0))
+            else:
+                scores = lead.need_ids.mapped("score")
+                count, score = len(scores), sum(scores)
+            ratio = 100.0 * score / (5 * count) if count else 0.0
+            lead.need_count = count
+            lead.match_score = score
+            lead.match_max_score = 5 * count
+            lead.match_ratio = ratio
+            lead.match_level = (
+                lead._match_level_of(score, ratio, lead.company_id or default_company) if count else False
+            )
 
-    def _match_level_of(self, score, ratio):
-        company = self._toolkit_company()
+    def _match_level_of(self, score, ratio, company=None):
+        company = company or self._toolkit_company()
         if company.toolkit_match_mode == "normalised":
             value, high, medium = ratio, company.toolkit_match_high_ratio, company.toolkit_match_medium_ratio
         else:
@@ -650,6 +669,8 @@ class CrmLead(models.Model):
                 done |= leads
                 if not cron._commit_progress(len(leads)):
                     return
+                if len(leads) < batch_size:
+                    break  # that was the last batch: no need to search again
 
     @api.model
     def _cron_send_followup_digest(self):

@@ -200,8 +200,8 @@ class ResPartner(models.Model):
     def _toolkit_update_tiers(self, company, batch_size=1000):
         """Set the tier of ``self`` (every customer when empty) for ``company``.
 
-        One grouped query gives all amounts; partners are then written in batches,
-        grouped by tier, and each change is logged in the partner's chatter.
+        One grouped query gives all amounts; changed tiers are then stored in batches (one
+        UPDATE each), and each change is logged in the partner's chatter.
         """
         partners = self.with_company(company)
         amounts = self._toolkit_purchase_amounts(company, self.commercial_partner_id.ids if self else None)
@@ -210,6 +210,8 @@ class ResPartner(models.Model):
             partners = partners.browse(amounts) | partners.search(
                 ["|", ("customer_tier", "in", ["vip", "key"]), ("tier_override", "!=", False)]
             )
+        # only the columns the job reads (res.partner is a wide table)
+        partners.sudo().fetch(["parent_id", "customer_tier", "tier_override"])
         partners = partners.filtered(lambda partner: not partner.parent_id)
         labels = dict(CUSTOMER_TIERS)
         cron = self.env["ir.cron"]
@@ -221,9 +223,9 @@ class ResPartner(models.Model):
                 tier = partner.tier_override or self._toolkit_tier_of(company, amount)
                 if tier != partner.customer_tier:
                     changes[partner] = (partner.customer_tier, tier, amount)
-            for tier in {new for _old, new, _amount in changes.values()}:
-                batch.browse([p.id for p, change in changes.items() if change[1] == tier]).sudo().write(
-                    {"customer_tier": tier}
+            if changes:
+                self._toolkit_store_tiers(
+                    company, {partner.id: change[1] for partner, change in changes.items()}
                 )
             bodies = {
                 partner.id: self.env._(
@@ -237,9 +239,32 @@ class ResPartner(models.Model):
                 for partner, (old, new, amount) in changes.items()
             }
             if bodies:
-                batch._message_log_batch(bodies)
+                # only the partners whose tier moved: a batch log writes a note on every record
+                batch.browse(list(bodies))._message_log_batch(bodies)
             if not self and not cron._commit_progress(len(batch)):
                 return
+
+    @api.model
+    def _toolkit_store_tiers(self, company, tiers):
+        """Store {partner id: tier} for ``company`` with one UPDATE.
+
+        The tier is the module's own measurement (a read-only field): writing it through
+        ``res.partner.write`` would cost queries per partner (user and contact checks).
+        """
+        partners = self.browse(tiers)
+        partners.modified(["customer_tier"])
+        self.env.cr.execute(
+            SQL(
+                """UPDATE res_partner p
+                      SET customer_tier = COALESCE(p.customer_tier, '{}'::jsonb)
+                                          || jsonb_build_object(%(company)s::text, v.tier)
+                     FROM (VALUES %(rows)s) AS v(id, tier)
+                    WHERE p.id = v.id""",
+                company=company.id,
+                rows=SQL(", ").join(SQL("(%s::int, %s::varchar)", pid, tier) for pid, tier in tiers.items()),
+            )
+        )
+        partners.invalidate_recordset(["customer_tier"])
 
     @api.model
     def _cron_update_customer_tiers(self):
