@@ -23,10 +23,10 @@ class TestFollowup(SalesToolkitCommon):
         values.update(vals)
         return self.env["sales_toolkit.followup"].create(values)
 
-    def _lead_with_intent(self, tier):
+    def _lead_with_intent(self, tier, **vals):
         days = {"high": 10, "medium": 60, "low": 200}[tier]
         return self._create_lead(
-            stage_id=self.stage_new.id, expected_purchase_date=self.today + timedelta(days=days)
+            stage_id=self.stage_new.id, expected_purchase_date=self.today + timedelta(days=days), **vals
         )
 
     def test_cadence_by_intent_tier(self):
@@ -148,8 +148,8 @@ class TestFollowup(SalesToolkitCommon):
         self.company.toolkit_stale_followups = 2
         self.assertTrue(lead.needs_review, "the last two follow-ups brought nothing")
 
-    def _stale_lead(self):
-        lead = self._lead_with_intent("medium")
+    def _stale_lead(self, **vals):
+        lead = self._lead_with_intent("medium", **vals)
         for _i in range(3):
             self._log(lead)
         self.assertTrue(lead.needs_review)
@@ -262,8 +262,8 @@ class TestFollowup(SalesToolkitCommon):
         overdue = self._create_lead(name="Overdue lead", team_id=team.id, stage_id=self.stage_new.id)
         self._log(overdue, date=self.today - timedelta(days=40))
         self.assertEqual(overdue.followup_state, "overdue")
-        stale = self._stale_lead()
-        stale.team_id = team
+        # in the team from the start: moving a lead to a team may move its stage and probability
+        stale = self._stale_lead(team_id=team.id)
         self._create_lead(name="Quiet lead", team_id=team.id)
         with self.no_commit():
             self.env["crm.lead"]._cron_send_followup_digest()
