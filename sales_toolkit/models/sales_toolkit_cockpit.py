@@ -227,7 +227,8 @@ class SalesToolkitCockpit(models.AbstractModel):
         if query.is_empty():
             return [0] * len(domains)
         counts = [
-            SQL("COUNT(*) FILTER (WHERE %s)", domain._to_sql(model, model._table, query)) for domain in domains
+            SQL("COUNT(*) FILTER (WHERE %s)", domain._to_sql(model, model._table, query))
+            for domain in domains
         ]
         return list(self.env.execute_query(query.select(*counts))[0])
 
