@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import format_amount, html2plaintext
+from odoo.tools import SQL, format_amount, html2plaintext
 
 from ..tools.sensitive_data import BANK_CARD, RESIDENT_ID, find_sensitive_numbers
 
@@ -640,7 +640,11 @@ class CrmLead(models.Model):
         """Move follow-up states on as days pass (on track -> due -> overdue).
 
         Only leads whose stored state no longer matches today are touched, in
-        committed batches, so the job is cheap and resumes where it stopped.
+        committed batches, so the job is cheap and resumes where it stopped. The
+        domain picks exactly the leads ``_compute_followup_state`` would move, and
+        their new state follows from the date alone: each batch is one UPDATE of
+        the leads it selects (which also counts those left for the progress),
+        instead of a search, a read of the leads and an UPDATE per 100 leads.
         """
         cron = self.env["ir.cron"]
         companies = self.env["res.company"].search([])  # pylint: disable=no-search-all
@@ -656,20 +660,32 @@ class CrmLead(models.Model):
                     | (Domain("next_followup_date", "=", today) & Domain("followup_state", "!=", "due")),
                 ]
             )
-            cron._commit_progress(remaining=self.search_count(domain))
-            done = self.browse()
             while True:
-                leads = self.with_company(company).search(
-                    domain & Domain("id", "not in", done.ids), limit=batch_size
+                query = self.with_company(company)._search(domain, order="id", limit=batch_size)
+                # COUNT(*) OVER () counts every lead of the domain, before the LIMIT
+                rows = self.env.execute_query(
+                    SQL(
+                        """UPDATE crm_lead l
+                              SET followup_state = CASE WHEN l.next_followup_date < %(today)s
+                                                        THEN 'overdue' ELSE 'due' END,
+                                  write_uid = %(uid)s, write_date = %(now)s
+                             FROM (%(batch)s) AS batch(id, total)
+                            WHERE l.id = batch.id
+                        RETURNING l.id, batch.total""",
+                        today=today,
+                        uid=self.env.uid,
+                        now=self.env.cr.now(),
+                        batch=query.select(SQL.identifier("crm_lead", "id"), SQL("COUNT(*) OVER ()")),
+                    )
                 )
-                if not leads:
+                if not rows:
                     break
-                self.env.add_to_compute(self._fields["followup_state"], leads)
-                leads.flush_recordset(["followup_state"])
-                done |= leads
-                if not cron._commit_progress(len(leads)):
+                leads = self.browse(row[0] for row in rows)
+                leads.modified(["followup_state"])
+                leads.invalidate_recordset(["followup_state", "write_uid", "write_date"])
+                if not cron._commit_progress(len(rows), remaining=rows[0][1] - len(rows)):
                     return
-                if len(leads) < batch_size:
+                if len(rows) < batch_size:
                     break  # that was the last batch: no need to search again
 
     @api.model

@@ -407,10 +407,10 @@ class TestCockpitQueries(CockpitCommon):
     @users("st_manager", "st_salesman")
     @warmup
     def test_query_count_does_not_grow_with_the_data(self):
-        with self.assertQueryCount(st_manager=15, st_salesman=18):
+        with self.assertQueryCount(st_manager=10, st_salesman=13):
             queries_small, small = self._count_queries()
         self._add_volume()
-        with self.assertQueryCount(st_manager=15, st_salesman=18):
+        with self.assertQueryCount(st_manager=10, st_salesman=13):
             queries_large, large = self._count_queries()
         for key in ("followups_overdue", "review_queue", "tasks_late", "targets_current", "care_due"):
             self.assertGreaterEqual(large[key] - small[key], 10, key)
