@@ -54,7 +54,8 @@ def toolkit_band(value, high, medium):
 def toolkit_band_sql(value, high, medium):
     """:func:`toolkit_band` as an SQL expression, for the one-query re-grade."""
     return SQL(
-        "CASE WHEN %(value)s >= %(high)s THEN 'high' WHEN %(value)s >= %(medium)s THEN 'medium' ELSE 'low' END",
+        "CASE WHEN %(value)s >= %(high)s THEN 'high' "
+        "WHEN %(value)s >= %(medium)s THEN 'medium' ELSE 'low' END",
         value=value,
         high=high,
         medium=medium,
