@@ -268,10 +268,6 @@ class CrmLead(models.Model):
             by_ratio, high, medium = rules[company]
             lead.match_level = toolkit_band(ratio if by_ratio else score, high, medium)
 
-    def _match_level_of(self, score, ratio, company=None):
-        by_ratio, high, medium = (company or self._toolkit_company())._toolkit_match_thresholds()
-        return toolkit_band(ratio if by_ratio else score, high, medium)
-
     @api.depends("match_max_score", "company_id")
     @api.depends_context("company")
     def _compute_match_threshold_note(self):
