@@ -215,10 +215,8 @@ class NeedMatch(Operation):
         )
 
     def module(self, env):
-        leads = env["crm.lead"].with_context(active_test=False).search([])
-        for name in LEAD_MATCH_FIELDS:
-            env.add_to_compute(leads._fields[name], leads)
-        env.flush_all()
+        # what a change of the match settings runs: every lead of the companies re-graded
+        env["crm.lead"]._toolkit_regrade_match(env.companies)
 
     def result(self, env, returned):
         env.cr.execute(

@@ -21,6 +21,45 @@ FOLLOWUP_STRATEGIES = [
     ("resolve_objection", "Resolve the core objection first"),
     ("nurture", "Long-term nurture pool: periodic industry news"),
 ]
+# company settings that grade the need match and the purchasing power
+MATCH_SETTING_FIELDS = (
+    "toolkit_match_mode",
+    "toolkit_match_high_score",
+    "toolkit_match_medium_score",
+    "toolkit_match_high_ratio",
+    "toolkit_match_medium_ratio",
+    "toolkit_power_high_ratio",
+    "toolkit_power_medium_ratio",
+)
+# the stored grades written by _compute_match, _compute_purchasing_power and
+# _compute_followup_strategy, and by their one-query twin _toolkit_regrade_match
+MATCH_GRADE_FIELDS = (
+    "need_count",
+    "match_score",
+    "match_max_score",
+    "match_ratio",
+    "match_level",
+    "purchasing_power",
+    "followup_strategy",
+)
+
+
+def toolkit_band(value, high, medium):
+    """The banding rule of the grades: from ``high`` high, from ``medium`` medium, else low."""
+    if value >= high:
+        return "high"
+    return "medium" if value >= medium else "low"
+
+
+def toolkit_band_sql(value, high, medium):
+    """:func:`toolkit_band` as an SQL expression, for the one-query re-grade."""
+    return SQL(
+        "CASE WHEN %(value)s >= %(high)s THEN 'high' "
+        "WHEN %(value)s >= %(medium)s THEN 'medium' ELSE 'low' END",
+        value=value,
+        high=high,
+        medium=medium,
+    )
 
 
 class CrmLead(models.Model):
@@ -192,14 +231,9 @@ class CrmLead(models.Model):
                 lead._toolkit_company(), lead.expected_purchase_date
             )
 
-    @api.depends(
-        "need_ids.score",
-        "company_id.toolkit_match_mode",
-        "company_id.toolkit_match_high_score",
-        "company_id.toolkit_match_medium_score",
-        "company_id.toolkit_match_high_ratio",
-        "company_id.toolkit_match_medium_ratio",
-    )
+    # The company's thresholds are not dependencies: a change of the settings re-grades
+    # the leads in one query (res.company.write -> _toolkit_regrade_match).
+    @api.depends("need_ids.score", "company_id")
     def _compute_match(self):
         # saved leads: one grouped read for the batch (the needs are flushed first);
         # leads being edited in a form: the needs in the form
@@ -213,6 +247,7 @@ class CrmLead(models.Model):
                 )
             }
         default_company = self.env.company
+        rules = {}
         for lead in self:
             if isinstance(lead.id, int):
                 count, score = totals.get(lead.id, (0, 0))
@@ -224,19 +259,14 @@ class CrmLead(models.Model):
             lead.match_score = score
             lead.match_max_score = 5 * count
             lead.match_ratio = ratio
-            lead.match_level = (
-                lead._match_level_of(score, ratio, lead.company_id or default_company) if count else False
-            )
-
-    def _match_level_of(self, score, ratio, company=None):
-        company = company or self._toolkit_company()
-        if company.toolkit_match_mode == "normalised":
-            value, high, medium = ratio, company.toolkit_match_high_ratio, company.toolkit_match_medium_ratio
-        else:
-            value, high, medium = score, company.toolkit_match_high_score, company.toolkit_match_medium_score
-        if value >= high:
-            return "high"
-        return "medium" if value >= medium else "low"
+            if not count:
+                lead.match_level = False
+                continue
+            company = lead.company_id or default_company
+            if company not in rules:
+                rules[company] = company._toolkit_match_thresholds()
+            by_ratio, high, medium = rules[company]
+            lead.match_level = toolkit_band(ratio if by_ratio else score, high, medium)
 
     @api.depends("match_max_score", "company_id")
     @api.depends_context("company")
@@ -254,27 +284,20 @@ class CrmLead(models.Model):
             else:
                 lead.match_threshold_note = False
 
-    @api.depends(
-        "budget_min",
-        "budget_max",
-        "expected_revenue",
-        "company_id.toolkit_power_high_ratio",
-        "company_id.toolkit_power_medium_ratio",
-    )
+    # as for the match, the company's bands are applied by _toolkit_regrade_match on a change
+    @api.depends("budget_min", "budget_max", "expected_revenue", "company_id")
     def _compute_purchasing_power(self):
+        default_company = self.env.company
+        rules = {}
         for lead in self:
             budget = lead.budget_max or lead.budget_min
             if not budget or lead.expected_revenue <= 0:
                 lead.purchasing_power = False
                 continue
-            company = lead._toolkit_company()
-            share = 100.0 * budget / lead.expected_revenue
-            if share >= company.toolkit_power_high_ratio:
-                lead.purchasing_power = "high"
-            elif share >= company.toolkit_power_medium_ratio:
-                lead.purchasing_power = "medium"
-            else:
-                lead.purchasing_power = "low"
+            company = lead.company_id or default_company
+            if company not in rules:
+                rules[company] = company._toolkit_power_thresholds()
+            lead.purchasing_power = toolkit_band(100.0 * budget / lead.expected_revenue, *rules[company])
 
     @api.depends("match_level", "purchasing_power")
     def _compute_followup_strategy(self):
@@ -597,17 +620,109 @@ class CrmLead(models.Model):
         self.filtered(lambda lead: lead.match_evaluated_date != today).write({"match_evaluated_date": today})
 
     @api.model
-    def _toolkit_regrade(self, companies):
-        """Recompute the grades that depend on the settings of ``companies``.
+    def _toolkit_regrade(self, companies, fnames=None):
+        """Re-grade the leads after a change of the settings ``fnames`` of ``companies``.
 
-        Leads of those companies follow through the stored-compute dependencies;
-        leads without a company are graded with the current company's rules.
+        The need match, purchasing power and strategy of all their leads are written by
+        one query (:meth:`_toolkit_regrade_match`); leads of those companies follow the
+        intent and review settings through the stored-compute dependencies; leads without
+        a company are graded with the current company's rules.
         """
+        if fnames is None or set(fnames) & set(MATCH_SETTING_FIELDS):
+            self._toolkit_regrade_match(companies)
         leads = self.with_context(active_test=False).search([("company_id", "=", False)])
         if not leads:
             return
-        for fname in ("intent_tier", "match_level", "purchasing_power", "match_review_date"):
+        for fname in ("intent_tier", "match_review_date"):
             self.env.add_to_compute(self._fields[fname], leads)
+
+    @api.model
+    def _toolkit_regrade_match(self, companies):
+        """Grade the need match, purchasing power and strategy of every lead of
+        ``companies`` (and of the leads without a company, with the current company's
+        rules) in one UPDATE: what _compute_match, _compute_purchasing_power and
+        _compute_followup_strategy give, with the same thresholds
+        (res.company._toolkit_match_thresholds / _toolkit_power_thresholds) and the same
+        banding (toolkit_band). Only the leads whose grades change are written; they are
+        returned, and what depends on their grades follows.
+        """
+        if not companies:
+            return self.browse()
+        self.env["sales_toolkit.need"].flush_model(["lead_id", "score"])
+        self.flush_model(["company_id", "budget_min", "budget_max", "expected_revenue", *MATCH_GRADE_FIELDS])
+        default_company = self.env.company
+        rules = SQL(", ").join(
+            SQL(
+                "(%s, %s, %s::float8, %s::float8, %s::float8, %s::float8)",
+                company.id,
+                *company._toolkit_match_thresholds(),
+                *company._toolkit_power_thresholds(),
+            )
+            for company in companies | default_company
+        )
+        # float8 arithmetic as Python's floats, so that the bands agree to the last bit
+        ratio = SQL("100.0::float8 * n.score / (5 * n.cnt)")
+        budget = SQL("COALESCE(NULLIF(l.budget_max, 0), l.budget_min, 0)")
+        share = SQL("100.0::float8 * %s::float8 / l.expected_revenue::float8", budget)
+        self.env.cr.execute(
+            SQL(
+                """
+WITH rule (company_id, by_ratio, match_high, match_medium, power_high, power_medium) AS (VALUES %(rules)s),
+needs AS (SELECT lead_id, COUNT(*) AS cnt, SUM(score) AS score FROM sales_toolkit_need GROUP BY lead_id),
+graded AS (
+    SELECT l.id, COALESCE(n.cnt, 0) AS need_count, COALESCE(n.score, 0) AS match_score,
+           5 * COALESCE(n.cnt, 0) AS match_max_score,
+           CASE WHEN n.cnt > 0 THEN round((%(ratio)s)::numeric, 1) ELSE 0 END AS match_ratio,
+           CASE WHEN n.cnt > 0 THEN
+               %(match_band)s
+           END AS match_level,
+           CASE WHEN %(budget)s != 0 AND COALESCE(l.expected_revenue, 0) > 0 THEN
+               %(power_band)s
+           END AS purchasing_power
+      FROM crm_lead l
+      JOIN rule r ON r.company_id = COALESCE(l.company_id, %(default_company)s)
+ LEFT JOIN needs n ON n.lead_id = l.id
+     WHERE l.company_id IN %(companies)s OR l.company_id IS NULL
+), strategy AS (
+    SELECT g.*, CASE g.match_level WHEN 'high' THEN CASE WHEN g.purchasing_power = 'high' THEN 'senior_visit'
+                                                         ELSE 'confirm_budget' END
+                                   WHEN 'medium' THEN 'resolve_objection'
+                                   WHEN 'low' THEN 'nurture' END AS followup_strategy
+      FROM graded g
+)
+UPDATE crm_lead l
+   SET need_count = s.need_count, match_score = s.match_score, match_max_score = s.match_max_score,
+       match_ratio = s.match_ratio, match_level = s.match_level, purchasing_power = s.purchasing_power,
+       followup_strategy = s.followup_strategy
+  FROM strategy s
+ WHERE l.id = s.id
+   AND (l.need_count, l.match_score, l.match_max_score, l.match_ratio, l.match_level, l.purchasing_power,
+        l.followup_strategy)
+       IS DISTINCT FROM (s.need_count, s.match_score, s.match_max_score, s.match_ratio, s.match_level,
+                         s.purchasing_power, s.followup_strategy)
+RETURNING l.id""",
+                rules=rules,
+                ratio=ratio,
+                match_band=toolkit_band_sql(
+                    SQL("CASE WHEN r.by_ratio THEN %s ELSE n.score END", ratio),
+                    SQL("r.match_high"),
+                    SQL("r.match_medium"),
+                ),
+                budget=budget,
+                power_band=toolkit_band_sql(share, SQL("r.power_high"), SQL("r.power_medium")),
+                default_company=default_company.id,
+                companies=tuple(companies.ids),
+            )
+        )
+        leads = self.browse(row[0] for row in self.env.cr.fetchall())
+        if leads:
+            # the cache forgets the old grades, what depends on them follows; the grades
+            # themselves are written, not to be computed again
+            leads.invalidate_recordset(MATCH_GRADE_FIELDS, flush=False)
+            leads.modified(MATCH_GRADE_FIELDS)
+            for fname in MATCH_GRADE_FIELDS:
+                self.env.remove_to_compute(self._fields[fname], leads)
+        return leads
 
     @api.model
     def _cron_refresh_intent_tier(self, batch_size=1000):

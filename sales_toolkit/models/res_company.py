@@ -261,6 +261,21 @@ class ResCompany(models.Model):
                     self.env._("The need match re-evaluation period must be at least one month.")
                 )
 
+    def _toolkit_match_thresholds(self):
+        """How the company grades the need match: (by ratio?, high from, medium from).
+
+        The one source of the thresholds for the lead's compute and its one-query re-grade.
+        """
+        self.ensure_one()
+        if self.toolkit_match_mode == "normalised":
+            return True, self.toolkit_match_high_ratio, self.toolkit_match_medium_ratio
+        return False, self.toolkit_match_high_score, self.toolkit_match_medium_score
+
+    def _toolkit_power_thresholds(self):
+        """Purchasing power bands: (high from, medium from), budget as % of expected revenue."""
+        self.ensure_one()
+        return self.toolkit_power_high_ratio, self.toolkit_power_medium_ratio
+
     def _toolkit_today(self):
         """Today's date where the company is: its partner's timezone, UTC when unset."""
         self.ensure_one()
@@ -278,7 +293,7 @@ class ResCompany(models.Model):
         if any(field in vals for field in LEAD_GRADING_FIELDS):
             # leads of these companies (and those without a company) are graded with the
             # new rules at once; stored computes would otherwise keep the old grades
-            self.env["crm.lead"]._toolkit_regrade(self)
+            self.env["crm.lead"]._toolkit_regrade(self, vals)
         if any(field in vals for field in TARGET_FIELDS):
             targets = (
                 self.env["sales_toolkit.target"]

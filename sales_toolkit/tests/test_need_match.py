@@ -5,7 +5,9 @@ from freezegun import freeze_time
 
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged, users
+from odoo.tools import SQL
 
+from ..models.crm_lead import MATCH_GRADE_FIELDS
 from .common import SalesToolkitCommon
 
 
@@ -185,3 +187,103 @@ class TestNeedMatch(SalesToolkitCommon):
         self.assertEqual(lead.match_level, "medium")
         self.env.company.toolkit_match_mode = "normalised"
         self.assertEqual(lead.match_level, "high")
+
+    def test_one_query_regrade_agrees_with_the_compute(self):
+        """The settings' one-UPDATE re-grade writes what the Python computes give, lead by lead."""
+        Lead = self.env["crm.lead"]
+        Need = self.env["sales_toolkit.need"]
+        # needs (counts and scores with awkward ratios), budgets (none, only a floor, a ceiling
+        # of 0, no expected revenue), three companies (A, B and none)
+        needs_of = [[], [5], [1], [3, 4], [2, 2, 3], [5, 5, 5, 5], [1, 2, 3, 4, 5, 4], [4, 4, 3], [3] * 7]
+        budgets = [
+            {},
+            {"budget_min": 1000, "expected_revenue": 1000},
+            {"budget_min": 500, "budget_max": 0, "expected_revenue": 900},
+            {"budget_min": 100, "budget_max": 700, "expected_revenue": 1000},
+            {"budget_max": 50000, "expected_revenue": 0},
+            {"budget_max": 333.33, "expected_revenue": 476.19},
+        ]
+        leads = Lead
+        for i, scores in enumerate(needs_of):
+            for j, budget in enumerate(budgets):
+                company = (self.company, self.company_b, self.env["res.company"])[(i + j) % 3]
+                user = self.salesman_b if company == self.company_b else self.salesman
+                vals = dict(budget, name=f"Varied {i}-{j}", company_id=company.id, user_id=user.id)
+                lead = Lead.create(vals)
+                Need.create([{"lead_id": lead.id, "name": "Need", "score": score} for score in scores])
+                leads |= lead
+        self.assertEqual(leads.company_id, self.company | self.company_b)
+        self.assertTrue(leads.filtered(lambda lead: not lead.company_id))
+        self.env.flush_all()
+        fields = MATCH_GRADE_FIELDS
+
+        def stored():
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id, %s FROM crm_lead WHERE id IN %s",
+                    SQL(", ").join(SQL.identifier(fname) for fname in fields),
+                    tuple(leads.ids),
+                )
+            )
+            return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+        def python_grades():
+            for fname in fields:
+                self.env.add_to_compute(Lead._fields[fname], leads)
+            return stored()
+
+        settings = [
+            ({}, {}),
+            (
+                {
+                    "toolkit_match_mode": "normalised",
+                    "toolkit_power_high_ratio": 90,
+                    "toolkit_power_medium_ratio": 40,
+                },
+                {"toolkit_match_high_score": 12, "toolkit_match_medium_score": 5},
+            ),
+            (
+                {"toolkit_match_high_ratio": 70, "toolkit_match_medium_ratio": 40},
+                {"toolkit_match_mode": "normalised", "toolkit_power_medium_ratio": 66.6666},
+            ),
+            ({"toolkit_match_mode": "absolute"}, {"toolkit_match_high_ratio": 100}),
+        ]
+        levels = set()
+        for vals_a, vals_b in settings:
+            with self.subTest(company_a=vals_a, company_b=vals_b):
+                # the settings change re-grades in one query...
+                self.company.write(vals_a)
+                self.company_b.write(vals_b)
+                by_sql = stored()
+                # ...and the computes agree, lead by lead
+                self.assertEqual(python_grades(), by_sql)
+                # and from nothing: every lead written, the same grades
+                self.env.cr.execute(
+                    SQL(
+                        "UPDATE crm_lead SET %s WHERE id IN %s",
+                        SQL(", ").join(SQL("%s = NULL", SQL.identifier(fname)) for fname in fields),
+                        tuple(leads.ids),
+                    )
+                )
+                self.env.invalidate_all()
+                self.assertEqual(Lead._toolkit_regrade_match(self.company | self.company_b), leads)
+                self.assertEqual(stored(), by_sql)
+                levels.update((grades[4], grades[5]) for grades in by_sql.values())
+        # the cases cover every band of match and purchasing power, and the ungraded ones
+        self.assertEqual({match for match, _power in levels}, {"high", "medium", "low", None})
+        self.assertEqual({power for _match, power in levels}, {"high", "medium", "low", None})
+
+    def test_settings_change_writes_only_the_leads_it_regrades(self):
+        lead = self._create_handbook_lead()
+        other = self._create_handbook_lead(budget_max=0, budget_min=0)
+        self.env.flush_all()
+        Lead = self.env["crm.lead"]
+        self.assertFalse(Lead._toolkit_regrade_match(self.company), "nothing changed, nothing written")
+        self.assertEqual(lead.match_threshold_note, "3 needs can reach 15 at most; high match needs 20.")
+        self.company.toolkit_match_high_score = 12
+        self.assertFalse(lead.match_threshold_note, "what depends on the grades follows")
+        self.assertEqual((lead.match_level, lead.followup_strategy), ("high", "senior_visit"))
+        self.assertEqual((other.match_level, other.followup_strategy), ("high", "confirm_budget"))
+        self.company.toolkit_power_high_ratio = 150
+        self.assertEqual((lead.purchasing_power, lead.followup_strategy), ("medium", "confirm_budget"))
