@@ -981,6 +981,7 @@ class SalesToolkitTarget(models.Model):
         )
         day_to = max(spec["date_to"] for spec in specs)
         return {
+            "company_ids": tuple({spec["company_id"] for spec in specs}),
             "day_from": day_from,
             "day_to": day_to,
             "utc_from": datetime.combine(day_from - timedelta(days=1), time.min),
@@ -1009,16 +1010,18 @@ class SalesToolkitTarget(models.Model):
     def _measure_orders_query(self, bounds, scan):
         """Revenue, order count, new customers and repurchase rate from confirmed sale lines.
 
-        Confirmed sale lines are read once, with their customer, category and first order,
-        and sorted into the distinct period windows (company, period) of the specs; a
-        window reaches back a period earlier only when one of its specs is a repurchase
-        rate. Specs of a window that share a product category and a customer type, and
-        split by the same dimensions (sales team, salesperson), form a bucket: each bucket
-        groups the window's lines by team and salesperson, and each spec picks its group.
-        Revenue is first summed per window, team, salesperson, category and customer kind
-        (cells), so the buckets add up cells instead of lines; order and customer counts
-        are only aggregated for the buckets that measure them. A thousand targets, or an
-        analysis sheet's hundreds of lines over three periods, cost one read of the lines.
+        Confirmed orders are read once, with their customer and first order, then their
+        product lines once, with their category, and sorted into the distinct period
+        windows (company, period) of the specs; a window reaches back a period earlier only
+        when one of its specs is a repurchase rate. Specs of a window that share a product
+        category and a customer type, and split by the same dimensions (sales team,
+        salesperson), form a bucket: each bucket groups the window's lines by team and
+        salesperson, and each spec picks its group. Revenue is first summed per window,
+        team, salesperson, category and customer kind (cells), so buckets add up cells, not
+        lines; orders and customers are counted from the orders (from the lines only for a
+        product line), and only for the buckets that measure them. A thousand targets, or
+        an analysis sheet's hundreds of lines over three periods, cost one read of the
+        lines.
 
         Repurchase rate: the module's one definition (see res.partner._toolkit_repurchase_rate),
         of the customers who ordered in the previous period of the same length, the share
@@ -1046,31 +1049,43 @@ class SalesToolkitTarget(models.Model):
                      FROM specs
                  GROUP BY bucket, window_id, categ_path, customer_type
                ),
-               scanned AS MATERIALIZED (
-                   -- each confirmed line read once, whatever the number of windows it falls in
-                   SELECT o.company_id, o.date_order, o.team_id, o.user_id, o.id AS order_id,
+               scanned_orders AS MATERIALIZED (
+                   -- each confirmed order with a product line read once, whatever the number of
+                   -- windows it falls in: constants around all the windows, then the windows
+                   SELECT o.id AS order_id, o.company_id, o.date_order, o.team_id, o.user_id, o.currency_rate,
                           p.commercial_partner_id AS customer, f.first_at,
                           COALESCE(cust.customer_tier ->> o.company_id::text, 'regular') IN ('vip', 'key')
-                              AS is_key,
-                          pc.parent_path AS line_categ_path,
-                          l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1) AS amount
-                     FROM (SELECT company_id, MIN(utc_scan) AS utc_scan, MAX(utc_to) AS utc_to
-                             FROM windows GROUP BY company_id) r
-                     JOIN sale_order o ON o.company_id = r.company_id AND o.state = 'sale'
-                                      AND o.date_order >= r.utc_scan AND o.date_order < r.utc_to
-                                      AND o.date_order >= %(utc_from)s AND o.date_order < %(utc_to)s
-                                      AND EXISTS (SELECT 1 FROM windows w
-                                                   WHERE w.company_id = o.company_id
-                                                     AND o.date_order >= w.utc_scan
-                                                     AND o.date_order < w.utc_to)
-                     JOIN sale_order_line l ON l.order_id = o.id AND l.display_type IS NULL
-                                           AND l.is_downpayment IS NOT TRUE
+                              AS is_key
+                     FROM sale_order o
                      JOIN res_partner p ON p.id = o.partner_id
                      JOIN res_partner cust ON cust.id = p.commercial_partner_id
                      JOIN firsts f ON f.company_id = o.company_id AND f.customer = p.commercial_partner_id
+                    WHERE o.state = 'sale' AND o.company_id IN %(company_ids)s
+                      AND o.date_order >= %(utc_from)s AND o.date_order < %(utc_to)s
+                      AND EXISTS (SELECT 1 FROM windows w
+                                   WHERE w.company_id = o.company_id
+                                     AND o.date_order >= w.utc_scan AND o.date_order < w.utc_to)
+                      AND EXISTS (SELECT 1 FROM sale_order_line l
+                                   WHERE l.order_id = o.id AND l.display_type IS NULL
+                                     AND l.is_downpayment IS NOT TRUE)
+               ),
+               scanned AS MATERIALIZED (
+                   -- and each of their product lines, with its product line (category path)
+                   SELECT s.*, pc.parent_path AS line_categ_path,
+                          l.price_subtotal / COALESCE(NULLIF(s.currency_rate, 0), 1) AS amount
+                     FROM scanned_orders s
+                     JOIN sale_order_line l ON l.order_id = s.order_id AND l.display_type IS NULL
+                                           AND l.is_downpayment IS NOT TRUE
                 LEFT JOIN product_product pp ON pp.id = l.product_id
                 LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
                 LEFT JOIN product_category pc ON pc.id = pt.categ_id
+               ),
+               window_orders AS MATERIALIZED (
+                   SELECT w.window_id, s.team_id, s.user_id, s.order_id, s.customer, s.is_key,
+                          s.date_order >= w.utc_from AS in_period, s.first_at >= w.utc_from AS first_in_period
+                     FROM windows w
+                     JOIN scanned_orders s ON s.company_id = w.company_id
+                                          AND s.date_order >= w.utc_scan AND s.date_order < w.utc_to
                ),
                window_lines AS MATERIALIZED (
                    SELECT w.window_id, s.team_id, s.user_id, s.order_id, s.customer, s.is_key,
@@ -1097,20 +1112,29 @@ class SalesToolkitTarget(models.Model):
                       AND %(customer_type)s
                  GROUP BY 1, 2, 3
                ),
-               -- order and customer counts, only for the buckets that measure them
+               -- order and customer counts, only for the buckets that measure them: from the
+               -- orders, or for a product line from the lines (an order counts once)
                orders AS (
                    SELECT b.bucket, CASE WHEN b.by_team THEN x.team_id END AS team_id,
                           CASE WHEN b.by_user THEN x.user_id END AS user_id,
+                          x.customer, x.order_id, x.in_period, x.first_in_period
+                     FROM buckets b
+                     JOIN window_orders x ON x.window_id = b.window_id
+                                         AND (x.in_period OR b.reads_before)
+                                         AND (NOT b.by_team OR x.team_id = ANY(b.team_ids))
+                                         AND (NOT b.by_user OR x.user_id = ANY(b.user_ids))
+                    WHERE b.counts_customers AND b.categ_path IS NULL AND %(customer_type)s
+                UNION ALL
+                   SELECT DISTINCT b.bucket, CASE WHEN b.by_team THEN x.team_id END,
+                          CASE WHEN b.by_user THEN x.user_id END,
                           x.customer, x.order_id, x.in_period, x.first_in_period
                      FROM buckets b
                      JOIN window_lines x ON x.window_id = b.window_id
                                         AND (x.in_period OR b.reads_before)
                                         AND (NOT b.by_team OR x.team_id = ANY(b.team_ids))
                                         AND (NOT b.by_user OR x.user_id = ANY(b.user_ids))
-                    WHERE b.counts_customers
-                      AND (b.categ_path IS NULL OR x.line_categ_path LIKE b.categ_path || '%%')
-                      AND %(customer_type)s
-                 GROUP BY 1, 2, 3, 4, 5, 6, 7
+                    WHERE b.counts_customers AND b.categ_path IS NOT NULL
+                      AND x.line_categ_path LIKE b.categ_path || '%%' AND %(customer_type)s
                ),
                customers AS (
                    SELECT bucket, team_id, user_id, customer, COUNT(*) FILTER (WHERE in_period) AS orders,
@@ -1135,6 +1159,7 @@ class SalesToolkitTarget(models.Model):
                               AND COALESCE(c.team_id, 0) = COALESCE(s.team_id, 0)
                               AND COALESCE(c.user_id, 0) = COALESCE(s.user_id, 0)""",
             bounds=bounds,
+            company_ids=scan["company_ids"],
             utc_from=scan["utc_from"],
             utc_to=scan["utc_to"],
             customer_type=SQL(
