@@ -1,7 +1,7 @@
 import os
 import tempfile
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import xlsxwriter
 from dateutil.relativedelta import relativedelta
@@ -879,7 +879,9 @@ class SalesToolkitTarget(models.Model):
         self._flush_measured_models()
         result = {}
         for family, family_specs in families.items():
-            query = getattr(self, f"_measure_{family}_query")(self._spec_bounds_sql(family_specs))
+            query = getattr(self, f"_measure_{family}_query")(
+                self._spec_bounds_sql(family_specs), self._spec_scan_range(family_specs)
+            )
             self.env.cr.execute(query)
             result.update((key, value or 0.0) for key, value in self.env.cr.fetchall())
         return result
@@ -962,6 +964,31 @@ class SalesToolkitTarget(models.Model):
         )
 
     @api.model
+    def _spec_scan_range(self, specs):
+        """Constant limits around every spec's period, for the planner.
+
+        The exact limits are computed in SQL (``bounds``: local midnights in each company's
+        timezone, a period earlier for a repurchase rate), where the planner cannot see
+        them; the same limits as constants, a day wider on each side (no timezone is a day
+        away from UTC), let it estimate how many rows a period holds and read them with
+        hash joins rather than with an index lookup per row.
+        """
+        day_from = min(
+            spec["date_from"] - (spec["date_to"] - spec["date_from"] + timedelta(days=1))
+            if spec["kpi"] == "repurchase_rate"
+            else spec["date_from"]
+            for spec in specs
+        )
+        day_to = max(spec["date_to"] for spec in specs)
+        return {
+            "company_ids": tuple({spec["company_id"] for spec in specs}),
+            "day_from": day_from,
+            "day_to": day_to,
+            "utc_from": datetime.combine(day_from - timedelta(days=1), time.min),
+            "utc_to": datetime.combine(day_to + timedelta(days=2), time.min),
+        }
+
+    @api.model
     def _customer_type_sql(self, customer, first_at):
         """The customer-type condition on a commercial partner alias and its first order.
 
@@ -980,16 +1007,21 @@ class SalesToolkitTarget(models.Model):
         )
 
     @api.model
-    def _measure_orders_query(self, bounds):
+    def _measure_orders_query(self, bounds, scan):
         """Revenue, order count, new customers and repurchase rate from confirmed sale lines.
 
-        Confirmed sale lines are read once, with their customer, category and first order,
-        and sorted into the distinct period windows (company, dates) of the specs. Specs of
-        a window that share a product category and a customer type, and split by the same
-        dimensions (sales team, salesperson), form a bucket: each bucket groups the window's
-        lines by team and salesperson, and each spec picks its group. Order and customer
-        counts are only aggregated for the buckets that measure them. A thousand targets
-        cost one read of the lines, not a thousand.
+        Confirmed orders are read once, with their customer and first order, then their
+        product lines once, with their category, and sorted into the distinct period
+        windows (company, period) of the specs; a window reaches back a period earlier only
+        when one of its specs is a repurchase rate. Specs of a window that share a product
+        category and a customer type, and split by the same dimensions (sales team,
+        salesperson), form a bucket: each bucket groups the window's lines by team and
+        salesperson, and each spec picks its group. Revenue is first summed per window,
+        team, salesperson, category and customer kind (cells), so buckets add up cells, not
+        lines; orders and customers are counted from the orders (from the lines only for a
+        product line), and only for the buckets that measure them. A thousand targets, or
+        an analysis sheet's hundreds of lines over three periods, cost one read of the
+        lines.
 
         Repurchase rate: the module's one definition (see res.partner._toolkit_repurchase_rate),
         of the customers who ordered in the previous period of the same length, the share
@@ -999,72 +1031,110 @@ class SalesToolkitTarget(models.Model):
             """WITH %(bounds)s,
                specs AS (
                    SELECT bounds.*,
-                          dense_rank() OVER (ORDER BY company_id, utc_scan, utc_from, utc_to) AS window_id,
-                          dense_rank() OVER (ORDER BY company_id, utc_scan, utc_from, utc_to, team_id IS NULL,
+                          dense_rank() OVER (ORDER BY company_id, utc_from, utc_to) AS window_id,
+                          dense_rank() OVER (ORDER BY company_id, utc_from, utc_to, team_id IS NULL,
                                                       user_id IS NULL, categ_path, customer_type) AS bucket
                      FROM bounds
                ),
                windows AS (
-                   SELECT DISTINCT window_id, company_id, utc_scan, utc_from, utc_to FROM specs
+                   SELECT window_id, company_id, MIN(utc_scan) AS utc_scan, utc_from, utc_to
+                     FROM specs GROUP BY window_id, company_id, utc_from, utc_to
                ),
                buckets AS (
-                   SELECT bucket, window_id, company_id, utc_from, categ_path, customer_type,
+                   SELECT bucket, window_id, categ_path, customer_type,
                           bool_and(team_id IS NOT NULL) AS by_team, array_agg(DISTINCT team_id) AS team_ids,
                           bool_and(user_id IS NOT NULL) AS by_user, array_agg(DISTINCT user_id) AS user_ids,
-                          bool_or(kpi != 'revenue') AS counts_customers
+                          bool_or(kpi != 'revenue') AS counts_customers,
+                          bool_or(kpi = 'repurchase_rate') AS reads_before
                      FROM specs
-                 GROUP BY bucket, window_id, company_id, utc_from, categ_path, customer_type
+                 GROUP BY bucket, window_id, categ_path, customer_type
                ),
-               scanned AS MATERIALIZED (
-                   -- each confirmed line read once, whatever the number of windows it falls in
-                   SELECT o.company_id, o.date_order, o.team_id, o.user_id, o.id AS order_id,
-                          p.commercial_partner_id AS customer, f.first_at, cust.customer_tier,
-                          pc.parent_path AS line_categ_path,
-                          l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1) AS amount
-                     FROM (SELECT company_id, MIN(utc_scan) AS utc_scan, MAX(utc_to) AS utc_to
-                             FROM windows GROUP BY company_id) r
-                     JOIN sale_order o ON o.company_id = r.company_id AND o.state = 'sale'
-                                      AND o.date_order >= r.utc_scan AND o.date_order < r.utc_to
-                                      AND EXISTS (SELECT 1 FROM windows w
-                                                   WHERE w.company_id = o.company_id
-                                                     AND o.date_order >= w.utc_scan
-                                                     AND o.date_order < w.utc_to)
-                     JOIN sale_order_line l ON l.order_id = o.id AND l.display_type IS NULL
-                                           AND l.is_downpayment IS NOT TRUE
+               scanned_orders AS MATERIALIZED (
+                   -- each confirmed order with a product line read once, whatever the number of
+                   -- windows it falls in: constants around all the windows, then the windows
+                   SELECT o.id AS order_id, o.company_id, o.date_order, o.team_id, o.user_id, o.currency_rate,
+                          p.commercial_partner_id AS customer, f.first_at,
+                          COALESCE(cust.customer_tier ->> o.company_id::text, 'regular') IN ('vip', 'key')
+                              AS is_key
+                     FROM sale_order o
                      JOIN res_partner p ON p.id = o.partner_id
                      JOIN res_partner cust ON cust.id = p.commercial_partner_id
                      JOIN firsts f ON f.company_id = o.company_id AND f.customer = p.commercial_partner_id
+                    WHERE o.state = 'sale' AND o.company_id IN %(company_ids)s
+                      AND o.date_order >= %(utc_from)s AND o.date_order < %(utc_to)s
+                      AND EXISTS (SELECT 1 FROM windows w
+                                   WHERE w.company_id = o.company_id
+                                     AND o.date_order >= w.utc_scan AND o.date_order < w.utc_to)
+                      AND EXISTS (SELECT 1 FROM sale_order_line l
+                                   WHERE l.order_id = o.id AND l.display_type IS NULL
+                                     AND l.is_downpayment IS NOT TRUE)
+               ),
+               scanned AS MATERIALIZED (
+                   -- and each of their product lines, with its product line (category path)
+                   SELECT s.*, pc.parent_path AS line_categ_path,
+                          l.price_subtotal / COALESCE(NULLIF(s.currency_rate, 0), 1) AS amount
+                     FROM scanned_orders s
+                     JOIN sale_order_line l ON l.order_id = s.order_id AND l.display_type IS NULL
+                                           AND l.is_downpayment IS NOT TRUE
                 LEFT JOIN product_product pp ON pp.id = l.product_id
                 LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
                 LEFT JOIN product_category pc ON pc.id = pt.categ_id
                ),
+               window_orders AS MATERIALIZED (
+                   SELECT w.window_id, s.team_id, s.user_id, s.order_id, s.customer, s.is_key,
+                          s.date_order >= w.utc_from AS in_period, s.first_at >= w.utc_from AS first_in_period
+                     FROM windows w
+                     JOIN scanned_orders s ON s.company_id = w.company_id
+                                          AND s.date_order >= w.utc_scan AND s.date_order < w.utc_to
+               ),
                window_lines AS MATERIALIZED (
-                   SELECT w.window_id, s.*, s.date_order >= w.utc_from AS in_period
+                   SELECT w.window_id, s.team_id, s.user_id, s.order_id, s.customer, s.is_key,
+                          s.line_categ_path, s.amount, s.date_order >= w.utc_from AS in_period,
+                          s.first_at >= w.utc_from AS first_in_period
                      FROM windows w
                      JOIN scanned s ON s.company_id = w.company_id
                                    AND s.date_order >= w.utc_scan AND s.date_order < w.utc_to
                ),
-               lines AS NOT MATERIALIZED (
-                   SELECT b.bucket, b.counts_customers, CASE WHEN b.by_team THEN x.team_id END AS team_id,
-                          CASE WHEN b.by_user THEN x.user_id END AS user_id,
-                          x.order_id, x.customer, x.in_period, x.amount,
-                          x.first_at >= b.utc_from AS first_in_period
-                     FROM buckets b
-                     JOIN window_lines x ON x.window_id = b.window_id
-                                        AND (NOT b.by_team OR x.team_id = ANY(b.team_ids))
-                                        AND (NOT b.by_user OR x.user_id = ANY(b.user_ids))
-                    WHERE (b.categ_path IS NULL OR x.line_categ_path LIKE b.categ_path || '%%')
-                      AND %(customer_type)s
+               cells AS MATERIALIZED (
+                   SELECT window_id, team_id, user_id, line_categ_path, is_key, first_in_period,
+                          SUM(amount) AS amount
+                     FROM window_lines WHERE in_period
+                 GROUP BY window_id, team_id, user_id, line_categ_path, is_key, first_in_period
                ),
                revenue AS MATERIALIZED (
-                   SELECT bucket, team_id, user_id, SUM(amount) FILTER (WHERE in_period) AS revenue
-                     FROM lines GROUP BY bucket, team_id, user_id
+                   SELECT b.bucket, CASE WHEN b.by_team THEN x.team_id END AS team_id,
+                          CASE WHEN b.by_user THEN x.user_id END AS user_id, SUM(x.amount) AS revenue
+                     FROM buckets b
+                     JOIN cells x ON x.window_id = b.window_id
+                                 AND (NOT b.by_team OR x.team_id = ANY(b.team_ids))
+                                 AND (NOT b.by_user OR x.user_id = ANY(b.user_ids))
+                    WHERE (b.categ_path IS NULL OR x.line_categ_path LIKE b.categ_path || '%%')
+                      AND %(customer_type)s
+                 GROUP BY 1, 2, 3
                ),
-               -- order and customer counts, only for the buckets that measure them
+               -- order and customer counts, only for the buckets that measure them: from the
+               -- orders, or for a product line from the lines (an order counts once)
                orders AS (
-                   SELECT bucket, team_id, user_id, customer, order_id, in_period, first_in_period
-                     FROM lines WHERE counts_customers
-                 GROUP BY bucket, team_id, user_id, customer, order_id, in_period, first_in_period
+                   SELECT b.bucket, CASE WHEN b.by_team THEN x.team_id END AS team_id,
+                          CASE WHEN b.by_user THEN x.user_id END AS user_id,
+                          x.customer, x.order_id, x.in_period, x.first_in_period
+                     FROM buckets b
+                     JOIN window_orders x ON x.window_id = b.window_id
+                                         AND (x.in_period OR b.reads_before)
+                                         AND (NOT b.by_team OR x.team_id = ANY(b.team_ids))
+                                         AND (NOT b.by_user OR x.user_id = ANY(b.user_ids))
+                    WHERE b.counts_customers AND b.categ_path IS NULL AND %(customer_type)s
+                UNION ALL
+                   SELECT DISTINCT b.bucket, CASE WHEN b.by_team THEN x.team_id END,
+                          CASE WHEN b.by_user THEN x.user_id END,
+                          x.customer, x.order_id, x.in_period, x.first_in_period
+                     FROM buckets b
+                     JOIN window_lines x ON x.window_id = b.window_id
+                                        AND (x.in_period OR b.reads_before)
+                                        AND (NOT b.by_team OR x.team_id = ANY(b.team_ids))
+                                        AND (NOT b.by_user OR x.user_id = ANY(b.user_ids))
+                    WHERE b.counts_customers AND b.categ_path IS NOT NULL
+                      AND x.line_categ_path LIKE b.categ_path || '%%' AND %(customer_type)s
                ),
                customers AS (
                    SELECT bucket, team_id, user_id, customer, COUNT(*) FILTER (WHERE in_period) AS orders,
@@ -1089,11 +1159,19 @@ class SalesToolkitTarget(models.Model):
                               AND COALESCE(c.team_id, 0) = COALESCE(s.team_id, 0)
                               AND COALESCE(c.user_id, 0) = COALESCE(s.user_id, 0)""",
             bounds=bounds,
-            customer_type=self._customer_type_sql("x", SQL("x.first_at")),
+            company_ids=scan["company_ids"],
+            utc_from=scan["utc_from"],
+            utc_to=scan["utc_to"],
+            customer_type=SQL(
+                """(b.customer_type IS NULL
+                    OR (b.customer_type = 'key_account' AND x.is_key)
+                    OR (b.customer_type = 'new' AND x.first_in_period)
+                    OR (b.customer_type = 'existing' AND NOT x.first_in_period))"""
+            ),
         )
 
     @api.model
-    def _measure_invoices_query(self, bounds):
+    def _measure_invoices_query(self, bounds, scan):
         """Revenue from posted customer invoices and credit notes, untaxed, company currency."""
         return SQL(
             """WITH %(bounds)s
@@ -1102,6 +1180,7 @@ class SalesToolkitTarget(models.Model):
                  JOIN account_move m ON m.company_id = b.company_id AND m.state = 'posted'
                                     AND m.move_type IN ('out_invoice', 'out_refund')
                                     AND m.invoice_date BETWEEN b.date_from AND b.date_to
+                                    AND m.invoice_date BETWEEN %(day_from)s AND %(day_to)s
                                     AND (b.team_id IS NULL OR m.team_id = b.team_id)
                                     AND (b.user_id IS NULL OR m.invoice_user_id = b.user_id)
                  JOIN account_move_line aml ON aml.move_id = m.id AND aml.display_type = 'product'
@@ -1114,6 +1193,8 @@ class SalesToolkitTarget(models.Model):
                   AND %(customer_type)s
              GROUP BY b.key""",
             bounds=bounds,
+            day_from=scan["day_from"],
+            day_to=scan["day_to"],
             first_order=self._first_order_sql(SQL("m.company_id"), SQL("m.commercial_partner_id")),
             customer_type=self._customer_type_sql("cust", SQL("f.first_at")),
         )
@@ -1135,7 +1216,7 @@ class SalesToolkitTarget(models.Model):
         )
 
     @api.model
-    def _measure_leads_query(self, bounds):
+    def _measure_leads_query(self, bounds, scan):
         """Opportunities won (closed) in the period."""
         return SQL(
             """WITH %(bounds)s
@@ -1143,6 +1224,7 @@ class SalesToolkitTarget(models.Model):
                  FROM bounds b
                  JOIN crm_lead l ON l.company_id = b.company_id AND l.won_status = 'won'
                                 AND l.date_closed >= b.utc_from AND l.date_closed < b.utc_to
+                                AND l.date_closed >= %(utc_from)s AND l.date_closed < %(utc_to)s
                                 AND (b.team_id IS NULL OR l.team_id = b.team_id)
                                 AND (b.user_id IS NULL OR l.user_id = b.user_id)
             LEFT JOIN res_partner p ON p.id = l.partner_id
@@ -1151,6 +1233,8 @@ class SalesToolkitTarget(models.Model):
                 WHERE %(customer_type)s
              GROUP BY b.key""",
             bounds=bounds,
+            utc_from=scan["utc_from"],
+            utc_to=scan["utc_to"],
             first_order=self._first_order_sql(SQL("l.company_id"), SQL("p.commercial_partner_id")),
             customer_type=self._customer_type_sql("cust", SQL("f.first_at")),
         )

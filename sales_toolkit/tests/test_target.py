@@ -161,6 +161,60 @@ class TestTargetMeasure(TargetCommon):
         self.assertAchieved(0, kpi="repurchase_rate", target_value=30, product_categ_id=self.categ_b.id)
         self.assertAchieved(0, kpi="repurchase_rate", target_value=30, team_id=self.team_south.id)
 
+    def test_many_specs_measured_together(self):
+        """Specs measured in one call (what a refresh of all targets and an analysis sheet
+        do) get the values they get alone: periods sharing lines, a repurchase rate reading
+        the period before next to revenue of the same period, counts by product line where
+        an order has lines of two lines."""
+        Target = self.env["sales_toolkit.target"]
+        april = (date(2021, 4, 1), date(2021, 4, 30))
+        expected = {
+            "revenue": (650, {}),
+            "revenue_east": (350, {"team_id": self.team_east.id}),
+            "revenue_south": (300, {"team_id": self.team_south.id}),
+            "revenue_rep": (250, {"user_id": self.salesman.id}),
+            "revenue_a": (300, {"categ_id": self.categ_a.id}),
+            "revenue_existing": (100, {"customer_type": "existing"}),
+            "revenue_april": (100, {"period": april}),
+            "orders": (3, {"kpi": "order_count"}),
+            "orders_a": (2, {"kpi": "order_count", "categ_id": self.categ_a.id}),
+            "orders_b_east": (
+                1,
+                {"kpi": "order_count", "categ_id": self.categ_b.id, "team_id": self.team_east.id},
+            ),
+            "orders_april": (1, {"kpi": "order_count", "period": april}),
+            "new": (2, {"kpi": "new_customers"}),
+            "new_east": (1, {"kpi": "new_customers", "team_id": self.team_east.id}),
+            "new_key": (1, {"kpi": "new_customers", "customer_type": "key_account"}),
+            "rate": (50, {"kpi": "repurchase_rate"}),
+            "rate_b": (0, {"kpi": "repurchase_rate", "categ_id": self.categ_b.id}),
+            "rate_south": (0, {"kpi": "repurchase_rate", "team_id": self.team_south.id}),
+        }
+        names, specs = list(expected), []
+        for key, name in enumerate(names):
+            dimensions = dict(expected[name][1])
+            date_from, date_to = dimensions.pop("period", (Q2_FROM, Q2_TO))
+            specs.append(
+                {
+                    "key": key,
+                    "company_id": self.company.id,
+                    "kpi": "revenue",
+                    "team_id": None,
+                    "user_id": None,
+                    "categ_id": None,
+                    "customer_type": None,
+                    "date_from": date_from,
+                    "date_to": date_to,
+                    **dimensions,
+                }
+            )
+        together = Target._toolkit_measure(specs)
+        for spec in specs:
+            alone = Target._toolkit_measure([spec])
+            self.assertAlmostEqual(together.get(spec["key"], 0.0), alone.get(spec["key"], 0.0), msg=spec)
+            name = names[spec["key"]]
+            self.assertAlmostEqual(together.get(spec["key"], 0.0), expected[name][0], places=2, msg=name)
+
     def test_won_leads(self):
         stage_won = self.env["crm.stage"].search([("is_won", "=", True)], limit=1)
         leads = self.env["crm.lead"].create(
