@@ -16,6 +16,7 @@ import xlsxwriter
 from dateutil.relativedelta import relativedelta
 
 from odoo import SUPERUSER_ID, api
+from odoo.addons.sales_toolkit.models.crm_lead import MATCH_GRADE_FIELDS
 from odoo.tools import SQL
 
 ADMIN_ID = 2
@@ -193,15 +194,8 @@ UPDATE sales_toolkit_target target
 
 # --------------------------------------------------------------------------- need match
 
-LEAD_MATCH_FIELDS = (
-    "need_count",
-    "match_score",
-    "match_max_score",
-    "match_ratio",
-    "match_level",
-    "purchasing_power",
-    "followup_strategy",
-)
+# the seven stored grades of a lead, as the module names them
+LEAD_MATCH_FIELDS = MATCH_GRADE_FIELDS
 
 
 class NeedMatch(Operation):

@@ -5,17 +5,13 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .crm_lead import MATCH_SETTING_FIELDS
+
 # company fields whose change re-grades the leads of that company
 LEAD_GRADING_FIELDS = (
     "toolkit_intent_high_days",
     "toolkit_intent_medium_days",
-    "toolkit_match_mode",
-    "toolkit_match_high_score",
-    "toolkit_match_medium_score",
-    "toolkit_match_high_ratio",
-    "toolkit_match_medium_ratio",
-    "toolkit_power_high_ratio",
-    "toolkit_power_medium_ratio",
+    *MATCH_SETTING_FIELDS,
     "toolkit_match_review_months",
 )
 # company fields whose change alters the figures of that company's open targets
