@@ -782,14 +782,11 @@ RETURNING l.id""",
                     SQL(
                         """UPDATE crm_lead l
                               SET followup_state = CASE WHEN l.next_followup_date < %(today)s
-                                                        THEN 'overdue' ELSE 'due' END,
-                                  write_uid = %(uid)s, write_date = %(now)s
+                                                        THEN 'overdue' ELSE 'due' END
                              FROM (%(batch)s) AS batch(id, total)
                             WHERE l.id = batch.id
                         RETURNING l.id, batch.total""",
                         today=today,
-                        uid=self.env.uid,
-                        now=self.env.cr.now(),
                         batch=query.select(SQL.identifier("crm_lead", "id"), SQL("COUNT(*) OVER ()")),
                     )
                 )
@@ -797,7 +794,8 @@ RETURNING l.id""",
                     break
                 leads = self.browse(row[0] for row in rows)
                 leads.modified(["followup_state"])
-                leads.invalidate_recordset(["followup_state", "write_uid", "write_date"])
+                # like the stored compute it replaces, it leaves "Last Updated" alone
+                leads.invalidate_recordset(["followup_state"])
                 if not cron._commit_progress(len(rows), remaining=rows[0][1] - len(rows)):
                     return
                 if len(rows) < batch_size:

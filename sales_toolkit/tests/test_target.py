@@ -7,6 +7,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged, users
 
+from .. import SALE_INDEXES, uninstall_hook
 from .common import SalesToolkitCommon
 
 Q2_FROM, Q2_TO = date(2021, 4, 1), date(2021, 6, 30)
@@ -719,3 +720,15 @@ class TestTargetSheets(TargetCommon):
         self.assertEqual(len(sheet._charts), 1)
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             self.assertIn("xl/charts/chart1.xml", archive.namelist())
+
+
+@tagged("post_install", "-at_install")
+class TestTargetIndexes(TargetCommon):
+    def _indexes(self):
+        self.env.cr.execute("SELECT indexname FROM pg_indexes WHERE indexname IN %s", [SALE_INDEXES])
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    def test_sale_indexes_are_added_and_dropped_on_uninstall(self):
+        self.assertEqual(self._indexes(), set(SALE_INDEXES))
+        uninstall_hook(self.env)  # rolled back with the test
+        self.assertEqual(self._indexes(), set())
