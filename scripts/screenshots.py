@@ -58,6 +58,9 @@ def tab(name, scroll=True):
     return steps
 
 
+# demo salespeople of the module (demo/sales_toolkit_target_demo.xml), created without a password
+DEMO_REPS = {"zhang.wei", "li.na", "wang.fang", "zhao.lei"}
+
 SCREENS = [
     {
         "name": "cockpit",
@@ -73,7 +76,7 @@ SCREENS = [
     {
         "name": "cockpit_rep_zh",
         "url": ST + "sales_toolkit_cockpit_action",
-        "user": "demo",
+        "user": "zhang.wei",
         "lang": "zh_CN",
         "height": 640,
         "wait_for": ".o_sales_toolkit_cockpit_tile",
@@ -544,7 +547,8 @@ def main():
         action="append",
         default=[],
         metavar="LOGIN=PASSWORD",
-        help="a user's password (default: the login, as in Odoo's demo data)",
+        help="a user's password (default: the login, as in Odoo's demo data; the module's "
+        "demo reps, who have none, are given their login on the demo database)",
     )
     parser.add_argument("--only", help="comma-separated screen names")
     parser.add_argument("--out", type=Path, default=OUT_DIR)
@@ -588,6 +592,9 @@ def main():
             [record] = admin.call("res.users", "search_read", [("login", "=", user)], fields=["lang"])
             saved_langs[record["id"]] = record["lang"]
             user_ids[user] = record["id"]
+            if user in DEMO_REPS and user not in passwords:
+                # the module's demo reps have no password: on the demo database they get their login
+                admin.call("res.users", "write", [record["id"]], {"password": user})
             sessions[user] = Odoo(url, args.db, user, passwords.get(user, user))
         current = dict(saved_langs)
         browser = Browser(args.cdp_port)
