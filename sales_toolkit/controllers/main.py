@@ -4,8 +4,6 @@ from odoo import http
 from odoo.http import content_disposition, request
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# the models whose records export themselves as a workbook (``_toolkit_xlsx_file``)
-XLSX_MODELS = ("sales_toolkit.target", "sales_toolkit.analysis")
 
 
 class SalesToolkitExport(http.Controller):
@@ -13,7 +11,8 @@ class SalesToolkitExport(http.Controller):
     # and nothing is stored (no attachment per download)
     @http.route("/sales_toolkit/xlsx/<string:model>/<int:res_id>", type="http", auth="user", readonly=True)
     def download_xlsx(self, model, res_id):
-        if model not in XLSX_MODELS:
+        # only the models that export themselves as a workbook
+        if model not in request.env["sales_toolkit.xlsx.mixin"]._inherit_children:
             raise NotFound()
         record = request.env[model].browse(res_id).exists()
         if not record:

@@ -1,3 +1,7 @@
+# the mixin first: targets and analysis sheets inherit it
+from . import sales_toolkit_xlsx_mixin
+
+# isort: split
 from . import (
     crm_lead,
     crm_team,

@@ -55,7 +55,7 @@ LINE_FIGURE_FIELDS = (
 class SalesToolkitAnalysis(models.Model):
     _name = "sales_toolkit.analysis"
     _description = "Performance Analysis Sheet"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales_toolkit.xlsx.mixin"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
 
@@ -255,15 +255,6 @@ class SalesToolkitAnalysis(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         return True
-
-    def action_export_xlsx(self):
-        """Download the sheet as an Excel workbook (built on request, never stored)."""
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/sales_toolkit/xlsx/{self._name}/{self.id}",
-            "target": "download",
-        }
 
     def _toolkit_xlsx_file(self):
         """(file name, content) of the workbook, for the download route."""

@@ -56,7 +56,7 @@ REP_WRITABLE_FIELDS = {"remarks"}
 class SalesToolkitTarget(models.Model):
     _name = "sales_toolkit.target"
     _description = "Sales Target"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales_toolkit.xlsx.mixin"]
     _order = "date_from desc, sequence, id"
     _parent_store = True
     _check_company_auto = True
@@ -662,15 +662,6 @@ class SalesToolkitTarget(models.Model):
         """[(depth, target)]: this target, then its active sub-targets depth first."""
         self.ensure_one()
         return depth_first_rows(self, self.search([("id", "child_of", self.id)]) - self)
-
-    def action_export_xlsx(self):
-        """Download the tracking sheet as an Excel workbook (built on request, never stored)."""
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/sales_toolkit/xlsx/{self._name}/{self.id}",
-            "target": "download",
-        }
 
     def _toolkit_xlsx_file(self):
         """(file name, content) of the tracking sheet, for the download route."""
