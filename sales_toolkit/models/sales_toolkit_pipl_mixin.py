@@ -10,7 +10,8 @@ class SalesToolkitPiplMixin(models.AbstractModel):
     The Personal Information Protection Law forbids a sales team to collect resident ID
     and bank card numbers: the fields that ``_toolkit_pipl_fields`` names refuse them,
     however they are written (see tools/sensitive_data.py). The check runs when one of
-    these fields is written, so that an edit of other fields is never blocked by older text.
+    these fields is written, so that an edit of other fields is never blocked by older
+    text; it then reads all of them, and the message names the field to clean up.
     """
 
     _name = "sales_toolkit.pipl.mixin"
