@@ -36,11 +36,16 @@ def test_every_model_has_access_rules():
         for cls in (node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)):
             if any(getattr(base, "attr", None) == "AbstractModel" for base in cls.bases):
                 continue  # no table, no access rules (the cockpit only reads other models)
-            for node in cls.body:
-                if isinstance(node, ast.Assign) and any(
-                    getattr(t, "id", None) == "_name" for t in node.targets
-                ):
-                    declared.add(node.value.value)
+            attrs = {
+                target.id: ast.literal_eval(node.value)
+                for node in cls.body
+                if isinstance(node, ast.Assign)
+                for target in node.targets
+                if getattr(target, "id", None) in ("_name", "_inherit")
+            }
+            # `_name = "crm.lead"` with `_inherit = ["crm.lead", mixin]` extends Odoo's model
+            if "_name" in attrs and attrs["_name"] not in attrs.get("_inherit", ()):
+                declared.add(attrs["_name"])
     acl = (MODULE / "security" / "ir.model.access.csv").read_text()
     for model in declared:
         assert f"model_{model.replace('.', '_')}," in acl, model

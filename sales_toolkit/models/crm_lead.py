@@ -6,9 +6,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL, format_amount, html2plaintext
-
-from ..tools.sensitive_data import BANK_CARD, RESIDENT_ID, find_sensitive_numbers
+from odoo.tools import SQL, format_amount
 
 INTENT_TIERS = [("high", "High Intent"), ("medium", "Medium Intent"), ("low", "Low Intent")]
 MATCH_LEVELS = [("high", "High Match"), ("medium", "Medium Match"), ("low", "Low Match")]
@@ -63,7 +61,8 @@ def toolkit_band_sql(value, high, medium):
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    _name = "crm.lead"
+    _inherit = ["crm.lead", "sales_toolkit.pipl.mixin"]
 
     # Prospect capture (tool 3). Channel, contact, job position and expected
     # revenue stay crm.lead's own fields (source_id, medium_id, contact_name,
@@ -433,35 +432,18 @@ class CrmLead(models.Model):
                 )
             )
 
-    @api.constrains("pain_point", "description")
-    def _check_sensitive_data(self):
-        for lead in self:
-            self._toolkit_raise_if_sensitive(lead.pain_point, self.env._("The pain point"))
-            if lead.description:
-                self._toolkit_raise_if_sensitive(
-                    html2plaintext(lead.description), self.env._("The description")
-                )
-
-    @api.model
-    def _toolkit_raise_if_sensitive(self, text, where):
-        """Refuse data that the PIPL forbids collecting (ID and bank card numbers)."""
-        kinds = find_sensitive_numbers(text)
-        if RESIDENT_ID in kinds:
-            raise ValidationError(
-                self.env._(
-                    "%(where)s contains what looks like a Chinese resident ID number. The "
-                    "Personal Information Protection Law forbids collecting it: remove it.",
-                    where=where,
-                )
-            )
-        if BANK_CARD in kinds:
-            raise ValidationError(
-                self.env._(
-                    "%(where)s contains what looks like a bank card number. The Personal "
-                    "Information Protection Law forbids collecting it: remove it.",
-                    where=where,
-                )
-            )
+    def _toolkit_pipl_fields(self):
+        # what a rep types about the prospect; the phone, e-mail and address fields keep
+        # their own formats (a phone number is what the guard must let through)
+        return super()._toolkit_pipl_fields() + [
+            "name",
+            "contact_name",
+            "partner_name",
+            "referred",
+            "description",
+            "pain_point",
+            "consent_purpose",
+        ]
 
     @api.constrains("consent_state", "consent_purpose")
     def _check_consent_purpose(self):

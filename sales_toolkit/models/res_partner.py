@@ -13,7 +13,8 @@ SALES_STAFF = "sales_team.group_sale_salesman"
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "sales_toolkit.pipl.mixin"]
 
     # Toolkit data is for the sales staff: portal and public users read their own partner, and
     # other internal users the whole address book, but neither sees tiers, purchases or referrals.
@@ -68,6 +69,9 @@ class ResPartner(models.Model):
         for partner in self:
             partner.toolkit_currency_id = company.currency_id
             partner.annual_purchase_amount = amounts.get(partner.commercial_partner_id.id, 0.0)
+
+    def _toolkit_pipl_fields(self):
+        return super()._toolkit_pipl_fields() + ["tier_override_reason"]
 
     @api.constrains("tier_override", "tier_override_reason")
     def _check_tier_override_reason(self):

@@ -7,6 +7,7 @@ from .sales_toolkit_task import TASK_STATES
 class SalesToolkitAnalysisMeasure(models.Model):
     _name = "sales_toolkit.analysis.measure"
     _description = "Improvement Measure"
+    _inherit = ["sales_toolkit.pipl.mixin"]
     _order = "date_deadline, id"
     _check_company_auto = True
 
@@ -29,6 +30,9 @@ class SalesToolkitAnalysisMeasure(models.Model):
     task_ids = fields.One2many("sales_toolkit.task", "analysis_measure_id", string="Tasks")
     task_id = fields.Many2one("sales_toolkit.task", compute="_compute_task_id")
     task_state = fields.Selection(TASK_STATES, string="Task Status", compute="_compute_task_id")
+
+    def _toolkit_pipl_fields(self):
+        return ["name"]
 
     @api.depends("task_ids.state")
     def _compute_task_id(self):

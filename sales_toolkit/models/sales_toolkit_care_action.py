@@ -18,6 +18,7 @@ ACTION_TYPES = [
 class SalesToolkitCareAction(models.Model):
     _name = "sales_toolkit.care.action"
     _description = "Relationship Care Action"
+    _inherit = ["sales_toolkit.pipl.mixin"]
     _order = "plan_id, sequence, id"
 
     plan_id = fields.Many2one("sales_toolkit.care.plan", required=True, ondelete="cascade", index=True)
@@ -40,6 +41,9 @@ class SalesToolkitCareAction(models.Model):
     owner_id = fields.Many2one("res.users", default=lambda self: self.env.user)
     executor_id = fields.Many2one("res.users", default=lambda self: self.env.user)
     next_date = fields.Date(index=True)
+
+    def _toolkit_pipl_fields(self):
+        return ["name"]
 
     @api.constrains("frequency", "interval_number", "fixed_dates", "next_date")
     def _check_frequency(self):

@@ -5,6 +5,7 @@ from odoo.exceptions import ValidationError
 class SalesToolkitCareLog(models.Model):
     _name = "sales_toolkit.care.log"
     _description = "Relationship Care Execution"
+    _inherit = ["sales_toolkit.pipl.mixin"]
     _order = "date desc, id desc"
     _rec_name = "description"
 
@@ -21,6 +22,9 @@ class SalesToolkitCareLog(models.Model):
     )
     satisfaction_score = fields.Float(string="Satisfaction (of 100)", help="From a satisfaction survey.")
     user_id = fields.Many2one("res.users", string="Logged By", default=lambda self: self.env.user)
+
+    def _toolkit_pipl_fields(self):
+        return ["description", "customer_feedback"]
 
     @api.constrains("satisfaction_score")
     def _check_satisfaction_score(self):

@@ -18,6 +18,7 @@ RESULTS = [("pending", "Pending"), ("done", "Done"), ("failed", "Failed")]
 class SalesToolkitFollowup(models.Model):
     _name = "sales_toolkit.followup"
     _description = "Follow-up Log"
+    _inherit = ["sales_toolkit.pipl.mixin"]
     _order = "date desc, id desc"
     _rec_name = "summary"
 
@@ -112,14 +113,8 @@ class SalesToolkitFollowup(models.Model):
                     )
                 )
 
-    @api.constrains("summary", "customer_feedback", "objection_handling", "next_action")
-    def _check_sensitive_data(self):
-        lead_model = self.env["crm.lead"]
-        for followup in self:
-            for fname in ("summary", "customer_feedback", "objection_handling", "next_action"):
-                lead_model._toolkit_raise_if_sensitive(
-                    followup[fname], followup._fields[fname]._description_string(self.env)
-                )
+    def _toolkit_pipl_fields(self):
+        return ["summary", "customer_feedback", "objection_handling", "next_action"]
 
     def _check_logged_by(self, vals):
         """Who logged a follow-up is history: reps log in their own name and keep it."""

@@ -5,6 +5,7 @@ from odoo.exceptions import ValidationError
 class SalesToolkitNeed(models.Model):
     _name = "sales_toolkit.need"
     _description = "Customer Core Need"
+    _inherit = ["sales_toolkit.pipl.mixin"]
     # pain points first: the handbook weighs the cause behind a need above the need
     _order = "lead_id, is_pain_point desc, sequence, id"
 
@@ -72,13 +73,8 @@ class SalesToolkitNeed(models.Model):
                     )
                 )
 
-    @api.constrains("name", "note")
-    def _check_sensitive_data(self):
-        for need in self:
-            for field_name in ("name", "note"):
-                self.env["crm.lead"]._toolkit_raise_if_sensitive(
-                    need[field_name], need._fields[field_name]._description_string(self.env)
-                )
+    def _toolkit_pipl_fields(self):
+        return ["name", "note"]
 
     @api.model_create_multi
     def create(self, vals_list):

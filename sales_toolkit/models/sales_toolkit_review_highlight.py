@@ -4,6 +4,7 @@ from odoo import fields, models
 class SalesToolkitReviewHighlight(models.Model):
     _name = "sales_toolkit.review.highlight"
     _description = "Review Meeting Highlight"
+    _inherit = ["sales_toolkit.pipl.mixin"]
     _order = "meeting_id, sequence, id"
     _check_company_auto = True
 
@@ -18,3 +19,6 @@ class SalesToolkitReviewHighlight(models.Model):
     description = fields.Text(
         string="What Was Shared", required=True, help="e.g. How the referral bonus brought 5 new customers"
     )
+
+    def _toolkit_pipl_fields(self):
+        return ["description"]

@@ -4,6 +4,7 @@ from odoo import fields, models
 class SalesToolkitReviewLesson(models.Model):
     _name = "sales_toolkit.review.lesson"
     _description = "Review Meeting Lesson"
+    _inherit = ["sales_toolkit.pipl.mixin"]
     _order = "meeting_id, kind desc, sequence, id"
     _check_company_auto = True
 
@@ -18,3 +19,6 @@ class SalesToolkitReviewLesson(models.Model):
         default="repeat",
     )
     description = fields.Text(required=True)
+
+    def _toolkit_pipl_fields(self):
+        return ["description"]

@@ -15,7 +15,7 @@ MEETING_STATES = [
 class SalesToolkitReviewMeeting(models.Model):
     _name = "sales_toolkit.review.meeting"
     _description = "Sales Review Meeting"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales_toolkit.pipl.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
     # attendees discuss a meeting they can read
@@ -106,6 +106,9 @@ class SalesToolkitReviewMeeting(models.Model):
     _date_check = models.Constraint(
         "CHECK (date_end >= date_start)", "A meeting cannot end before it starts."
     )
+
+    def _toolkit_pipl_fields(self):
+        return ["results_review"]
 
     @api.depends("action_item_ids.state")
     def _compute_action_item_count(self):

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 class SalesToolkitReviewProblem(models.Model):
     _name = "sales_toolkit.review.problem"
     _description = "Review Meeting Problem"
+    _inherit = ["sales_toolkit.pipl.mixin"]
     _order = "meeting_id, sequence, id"
     _check_company_auto = True
 
@@ -25,6 +26,9 @@ class SalesToolkitReviewProblem(models.Model):
         help="Specific, as found in the meeting: “a competitor cut its price, 3 customers lost”, "
         "not “the market is bad”."
     )
+
+    def _toolkit_pipl_fields(self):
+        return ["description", "root_cause"]
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 class SalesToolkitReviewResolution(models.Model):
     _name = "sales_toolkit.review.resolution"
     _description = "Review Meeting Resolution"
+    _inherit = ["sales_toolkit.pipl.mixin"]
     _order = "date desc, meeting_id, sequence, id"
     _check_company_auto = True
 
@@ -22,6 +23,9 @@ class SalesToolkitReviewResolution(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Owner", index="btree_not_null", domain="[('share', '=', False)]"
     )
+
+    def _toolkit_pipl_fields(self):
+        return ["name"]
 
     @api.depends("meeting_id.date_start")
     def _compute_date(self):

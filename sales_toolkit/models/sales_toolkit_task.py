@@ -26,7 +26,7 @@ SYSTEM_FIELDS = {"date_accepted", "accepted_by_id", "achievement_rate", "quality
 class SalesToolkitTask(models.Model):
     _name = "sales_toolkit.task"
     _description = "Sales Task"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales_toolkit.pipl.mixin"]
     _order = "date_deadline, sequence, id"
     _parent_store = True
     _check_company_auto = True
@@ -153,6 +153,9 @@ class SalesToolkitTask(models.Model):
     _qty_check = models.Constraint(
         "CHECK (target_qty >= 0 AND achieved_qty >= 0)", "Quantities cannot be negative."
     )
+
+    def _toolkit_pipl_fields(self):
+        return ["name", "remarks"]
 
     @api.depends("user_id")
     def _compute_team_id(self):

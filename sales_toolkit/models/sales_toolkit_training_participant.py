@@ -33,6 +33,7 @@ class SalesToolkitTrainingParticipant(models.Model):
 
     _name = "sales_toolkit.training.participant"
     _description = "Sales Training Participant"
+    _inherit = ["sales_toolkit.pipl.mixin"]
     _order = "training_id, id"
     _rec_name = "user_id"
     _check_company_auto = True
@@ -146,6 +147,9 @@ class SalesToolkitTrainingParticipant(models.Model):
         "CHECK (assignment_done_count BETWEEN 0 AND assignment_count AND interaction_count >= 0)",
         "Assignments done cannot exceed the assignments given.",
     )
+
+    def _toolkit_pipl_fields(self):
+        return ["engagement", "reaction_comment", "behaviour_note"]
 
     @api.depends("user_id", "training_id.user_id")
     def _compute_manager_id(self):
