@@ -44,8 +44,9 @@ class SalesToolkitReviewProblem(models.Model):
     def _toolkit_check_parent_access(self, fname, parents):
         # attendees bring their problems to a meeting they cannot edit: the rule for reps is
         # _check_rep_before_meeting, the meeting's write access the rule for leaders
-        if self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
-            super()._toolkit_check_parent_access(fname, parents)
+        if not self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+            return None
+        return super()._toolkit_check_parent_access(fname, parents)
 
     def _check_rep_before_meeting(self):
         """Reps bring their own problems to a planned meeting they attend; leaders edit the rest."""
