@@ -1,5 +1,10 @@
 # the mixins first: the models below inherit them
-from . import sales_toolkit_pipl_mixin, sales_toolkit_xlsx_mixin
+from . import (
+    sales_toolkit_company_mixin,
+    sales_toolkit_parent_mixin,
+    sales_toolkit_pipl_mixin,
+    sales_toolkit_xlsx_mixin,
+)
 
 # isort: split
 from . import (

@@ -178,6 +178,7 @@ class CrmLead(models.Model):
     toolkit_reviewed_date = fields.Datetime(string="Last Strategy Review", readonly=True, copy=False)
     toolkit_review_followup_id = fields.Many2one(
         "sales_toolkit.followup",
+        check_company=True,
         string="Last Follow-up Before Review",
         readonly=True,
         copy=False,

@@ -49,6 +49,7 @@ class ResPartner(models.Model):
 
     referred_by_id = fields.Many2one(
         "res.partner",
+        check_company=True,
         index="btree_not_null",
         copy=False,
         groups=SALES_STAFF,

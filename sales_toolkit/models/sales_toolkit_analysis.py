@@ -55,7 +55,12 @@ LINE_FIGURE_FIELDS = (
 class SalesToolkitAnalysis(models.Model):
     _name = "sales_toolkit.analysis"
     _description = "Performance Analysis Sheet"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sales_toolkit.xlsx.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "sales_toolkit.xlsx.mixin",
+        "sales_toolkit.company.mixin",
+    ]
     _order = "date_from desc, id desc"
     _check_company_auto = True
 
@@ -73,6 +78,7 @@ class SalesToolkitAnalysis(models.Model):
     team_id = fields.Many2one("crm.team", string="Sales Team", index="btree_not_null", check_company=True)
     user_id = fields.Many2one(
         "res.users",
+        check_company=True,
         string="Responsible",
         default=lambda self: self.env.user,
         tracking=True,
@@ -89,6 +95,7 @@ class SalesToolkitAnalysis(models.Model):
     generated_date = fields.Datetime(string="Figures As Of", readonly=True, copy=False)
     previous_id = fields.Many2one(
         "sales_toolkit.analysis",
+        check_company=True,
         string="Previous Sheet",
         readonly=True,
         copy=False,

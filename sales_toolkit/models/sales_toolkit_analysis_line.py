@@ -44,8 +44,10 @@ ROOT_CAUSE_MIN_LENGTH = 15
 class SalesToolkitAnalysisLine(models.Model):
     _name = "sales_toolkit.analysis.line"
     _description = "Performance Analysis Line"
+    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.parent.mixin"]
     _order = "analysis_id, sequence, id"
     _check_company_auto = True
+    _toolkit_parent_fields = ("analysis_id",)
 
     analysis_id = fields.Many2one(
         "sales_toolkit.analysis", string="Analysis Sheet", required=True, index=True, ondelete="cascade"
@@ -64,7 +66,9 @@ class SalesToolkitAnalysisLine(models.Model):
     kpi_label = fields.Char(string="Indicator Label", compute="_compute_dimension_value")
 
     # figures, written by the generation only
-    target_id = fields.Many2one("sales_toolkit.target", string="Target Record", readonly=True)
+    target_id = fields.Many2one(
+        "sales_toolkit.target", check_company=True, string="Target Record", readonly=True
+    )
     has_target = fields.Boolean(readonly=True)
     target_value = fields.Float(string="Target", readonly=True)
     actual_value = fields.Float(string="Actual", readonly=True)
@@ -88,7 +92,11 @@ class SalesToolkitAnalysisLine(models.Model):
 
     # follow-up of the previous sheet
     previous_line_id = fields.Many2one(
-        "sales_toolkit.analysis.line", string="Previous Sheet Line", readonly=True, ondelete="set null"
+        "sales_toolkit.analysis.line",
+        check_company=True,
+        string="Previous Sheet Line",
+        readonly=True,
+        ondelete="set null",
     )
     previous_actual_value = fields.Float(string="Previous Sheet Actual", readonly=True)
     movement_value = fields.Float(

@@ -7,9 +7,10 @@ from .sales_toolkit_task import TASK_STATES
 class SalesToolkitAnalysisMeasure(models.Model):
     _name = "sales_toolkit.analysis.measure"
     _description = "Improvement Measure"
-    _inherit = ["sales_toolkit.pipl.mixin"]
+    _inherit = ["sales_toolkit.pipl.mixin", "sales_toolkit.company.mixin", "sales_toolkit.parent.mixin"]
     _order = "date_deadline, id"
     _check_company_auto = True
+    _toolkit_parent_fields = ("line_id",)
 
     line_id = fields.Many2one(
         "sales_toolkit.analysis.line", string="Analysis Line", required=True, index=True, ondelete="cascade"
@@ -21,6 +22,7 @@ class SalesToolkitAnalysisMeasure(models.Model):
     )
     user_id = fields.Many2one(
         "res.users",
+        check_company=True,
         string="Owner",
         required=True,
         default=lambda self: self.env.user,

@@ -18,8 +18,10 @@ ACTION_TYPES = [
 class SalesToolkitCareAction(models.Model):
     _name = "sales_toolkit.care.action"
     _description = "Relationship Care Action"
-    _inherit = ["sales_toolkit.pipl.mixin"]
+    _inherit = ["sales_toolkit.pipl.mixin", "sales_toolkit.company.mixin", "sales_toolkit.parent.mixin"]
     _order = "plan_id, sequence, id"
+    _check_company_auto = True
+    _toolkit_parent_fields = ("plan_id",)
 
     plan_id = fields.Many2one("sales_toolkit.care.plan", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="plan_id.company_id", store=True)
@@ -38,8 +40,8 @@ class SalesToolkitCareAction(models.Model):
     fixed_dates = fields.Char(
         help="Dates as YYYY-MM-DD separated by commas, e.g. the Spring and Mid-Autumn festivals.",
     )
-    owner_id = fields.Many2one("res.users", default=lambda self: self.env.user)
-    executor_id = fields.Many2one("res.users", default=lambda self: self.env.user)
+    owner_id = fields.Many2one("res.users", check_company=True, default=lambda self: self.env.user)
+    executor_id = fields.Many2one("res.users", check_company=True, default=lambda self: self.env.user)
     next_date = fields.Date(index=True)
 
     def _toolkit_pipl_fields(self):

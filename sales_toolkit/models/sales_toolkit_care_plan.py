@@ -10,13 +10,14 @@ from .res_partner import CUSTOMER_TIERS
 class SalesToolkitCarePlan(models.Model):
     _name = "sales_toolkit.care.plan"
     _description = "Relationship Care Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales_toolkit.company.mixin"]
     _order = "partner_id, id desc"
     _check_company_auto = True
 
     name = fields.Char(compute="_compute_name", store=True, readonly=False, required=True, precompute=True)
     partner_id = fields.Many2one(
         "res.partner",
+        check_company=True,
         string="Customer",
         required=True,
         tracking=True,
@@ -25,7 +26,12 @@ class SalesToolkitCarePlan(models.Model):
     )
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     user_id = fields.Many2one(
-        "res.users", string="Owner", default=lambda self: self.env.user, tracking=True, index=True
+        "res.users",
+        check_company=True,
+        string="Owner",
+        default=lambda self: self.env.user,
+        tracking=True,
+        index=True,
     )
     active = fields.Boolean(default=True)
     date_start = fields.Date(string="Start", required=True, default=fields.Date.context_today)

@@ -18,9 +18,11 @@ RESULTS = [("pending", "Pending"), ("done", "Done"), ("failed", "Failed")]
 class SalesToolkitFollowup(models.Model):
     _name = "sales_toolkit.followup"
     _description = "Follow-up Log"
-    _inherit = ["sales_toolkit.pipl.mixin"]
+    _inherit = ["sales_toolkit.pipl.mixin", "sales_toolkit.company.mixin", "sales_toolkit.parent.mixin"]
     _order = "date desc, id desc"
     _rec_name = "summary"
+    _check_company_auto = True
+    _toolkit_parent_fields = ("lead_id",)
 
     lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
     partner_id = fields.Many2one(related="lead_id.partner_id", string="Customer", store=True)
@@ -34,7 +36,7 @@ class SalesToolkitFollowup(models.Model):
     customer_feedback = fields.Text(help="The customer's feedback or objection, in their own words.")
     objection_handling = fields.Text(help="How the objection was answered.")
     next_action = fields.Char(help="The next step, specific and dated: the point of the log.")
-    next_action_user_id = fields.Many2one("res.users", string="Next Action Owner")
+    next_action_user_id = fields.Many2one("res.users", check_company=True, string="Next Action Owner")
     next_action_deadline = fields.Date()
     result = fields.Selection(RESULTS, required=True, default="pending")
     stage_id = fields.Many2one("crm.stage", string="Stage When Logged", readonly=True, ondelete="set null")
@@ -168,10 +170,13 @@ class SalesToolkitFollowup(models.Model):
                 "user_id": followup.next_action_user_id.id,
                 "date_deadline": followup.next_action_deadline,
             }
+            # the next action's owner must be able to open the lead (see mail.activity)
             if activity:
-                activity.write(values)
+                activity.with_context(toolkit_check_assignee=True).write(values)
             else:
-                followup.activity_id = followup.lead_id.activity_schedule(activity_type_id=todo.id, **values)
+                followup.activity_id = followup.lead_id.with_context(
+                    toolkit_check_assignee=True
+                ).activity_schedule(activity_type_id=todo.id, **values)
 
     def action_mark_responded(self):
         self.filtered(lambda followup: not followup.responded_date).responded_date = fields.Datetime.now()

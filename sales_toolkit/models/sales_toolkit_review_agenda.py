@@ -4,8 +4,10 @@ from odoo import fields, models
 class SalesToolkitReviewAgenda(models.Model):
     _name = "sales_toolkit.review.agenda"
     _description = "Review Meeting Agenda Item"
+    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.parent.mixin"]
     _order = "meeting_id, sequence, id"
     _check_company_auto = True
+    _toolkit_parent_fields = ("meeting_id",)
 
     meeting_id = fields.Many2one(
         "sales_toolkit.review.meeting", required=True, ondelete="cascade", index=True
@@ -13,5 +15,5 @@ class SalesToolkitReviewAgenda(models.Model):
     company_id = fields.Many2one(related="meeting_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     name = fields.Char(string="Topic", required=True, help="e.g. Results review, highlights, problems")
-    presenter_id = fields.Many2one("res.users", domain="[('share', '=', False)]")
+    presenter_id = fields.Many2one("res.users", check_company=True, domain="[('share', '=', False)]")
     duration = fields.Float(help="Time allotted, in hours and minutes.")

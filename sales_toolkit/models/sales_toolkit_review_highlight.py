@@ -4,9 +4,10 @@ from odoo import fields, models
 class SalesToolkitReviewHighlight(models.Model):
     _name = "sales_toolkit.review.highlight"
     _description = "Review Meeting Highlight"
-    _inherit = ["sales_toolkit.pipl.mixin"]
+    _inherit = ["sales_toolkit.pipl.mixin", "sales_toolkit.company.mixin", "sales_toolkit.parent.mixin"]
     _order = "meeting_id, sequence, id"
     _check_company_auto = True
+    _toolkit_parent_fields = ("meeting_id",)
 
     meeting_id = fields.Many2one(
         "sales_toolkit.review.meeting", required=True, ondelete="cascade", index=True
@@ -14,7 +15,7 @@ class SalesToolkitReviewHighlight(models.Model):
     company_id = fields.Many2one(related="meeting_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     user_id = fields.Many2one(
-        "res.users", string="Shared By", required=True, domain="[('share', '=', False)]"
+        "res.users", check_company=True, string="Shared By", required=True, domain="[('share', '=', False)]"
     )
     description = fields.Text(
         string="What Was Shared", required=True, help="e.g. How the referral bonus brought 5 new customers"

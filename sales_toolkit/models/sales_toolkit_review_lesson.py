@@ -4,9 +4,10 @@ from odoo import fields, models
 class SalesToolkitReviewLesson(models.Model):
     _name = "sales_toolkit.review.lesson"
     _description = "Review Meeting Lesson"
-    _inherit = ["sales_toolkit.pipl.mixin"]
+    _inherit = ["sales_toolkit.pipl.mixin", "sales_toolkit.company.mixin", "sales_toolkit.parent.mixin"]
     _order = "meeting_id, kind desc, sequence, id"
     _check_company_auto = True
+    _toolkit_parent_fields = ("meeting_id",)
 
     meeting_id = fields.Many2one(
         "sales_toolkit.review.meeting", required=True, ondelete="cascade", index=True

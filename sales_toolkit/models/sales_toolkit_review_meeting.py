@@ -15,7 +15,12 @@ MEETING_STATES = [
 class SalesToolkitReviewMeeting(models.Model):
     _name = "sales_toolkit.review.meeting"
     _description = "Sales Review Meeting"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sales_toolkit.pipl.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "sales_toolkit.pipl.mixin",
+        "sales_toolkit.company.mixin",
+    ]
     _order = "date_start desc, id desc"
     _check_company_auto = True
     # attendees discuss a meeting they can read
@@ -36,6 +41,7 @@ class SalesToolkitReviewMeeting(models.Model):
     )
     user_id = fields.Many2one(
         "res.users",
+        check_company=True,
         string="Organizer",
         index=True,
         default=lambda self: self.env.user,
@@ -50,12 +56,14 @@ class SalesToolkitReviewMeeting(models.Model):
         "sales_toolkit_review_meeting_attendee_rel",
         "meeting_id",
         "user_id",
+        check_company=True,
         string="Attendees",
         domain="[('share', '=', False)]",
         help="Sales, the manager, marketing and product: they receive the agenda and the minutes.",
     )
     followup_user_id = fields.Many2one(
         "res.users",
+        check_company=True,
         string="Follow-up Owner",
         index="btree_not_null",
         tracking=True,
@@ -252,6 +260,29 @@ class SalesToolkitReviewMeeting(models.Model):
                 subtype_xmlid="mail.mt_comment",
                 partner_ids=meeting.attendee_ids.partner_id.ids,
             )
+
+    # ------------------------------------------------------------------ minutes (report)
+
+    def _report_figures(self):
+        """The analysis lines the reader may read, as the form shows them: searched, because
+        ``analysis_line_ids`` is related (computed as the superuser) and holds every line."""
+        self.ensure_one()
+        if not self.analysis_id:
+            return self.env["sales_toolkit.analysis.line"]
+        return self.env["sales_toolkit.analysis.line"].search(
+            [
+                ("analysis_id", "=", self.analysis_id.id),
+                "|",
+                ("dimension", "=", "overall"),
+                ("is_highlighted", "=", True),
+            ]
+        )
+
+    def _report_action_items(self):
+        """The action items the reader may read, as the form shows them: searched, because the
+        one2many's cache is shared by every user."""
+        self.ensure_one()
+        return self.env["sales_toolkit.task"].search([("meeting_id", "=", self.id)])
 
     # ------------------------------------------------------------------ follow-up
 

@@ -5,9 +5,10 @@ from odoo.exceptions import UserError
 class SalesToolkitReviewProblem(models.Model):
     _name = "sales_toolkit.review.problem"
     _description = "Review Meeting Problem"
-    _inherit = ["sales_toolkit.pipl.mixin"]
+    _inherit = ["sales_toolkit.pipl.mixin", "sales_toolkit.company.mixin", "sales_toolkit.parent.mixin"]
     _order = "meeting_id, sequence, id"
     _check_company_auto = True
+    _toolkit_parent_fields = ("meeting_id",)
 
     meeting_id = fields.Many2one(
         "sales_toolkit.review.meeting", required=True, ondelete="cascade", index=True
@@ -16,6 +17,7 @@ class SalesToolkitReviewProblem(models.Model):
     sequence = fields.Integer(default=10)
     user_id = fields.Many2one(
         "res.users",
+        check_company=True,
         string="Reported By",
         required=True,
         default=lambda self: self.env.user,
@@ -41,6 +43,13 @@ class SalesToolkitReviewProblem(models.Model):
         res = super().write(vals)
         self._check_rep_before_meeting()
         return res
+
+    def _toolkit_check_parent_access(self, fname, parents):
+        # attendees bring their problems to a meeting they cannot edit: the rule for reps is
+        # _check_rep_before_meeting, the meeting's write access the rule for leaders
+        if not self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
+            return None
+        return super()._toolkit_check_parent_access(fname, parents)
 
     def _check_rep_before_meeting(self):
         """Reps bring their own problems to a planned meeting they attend; leaders edit the rest."""

@@ -4,9 +4,10 @@ from odoo import api, fields, models
 class SalesToolkitReviewResolution(models.Model):
     _name = "sales_toolkit.review.resolution"
     _description = "Review Meeting Resolution"
-    _inherit = ["sales_toolkit.pipl.mixin"]
+    _inherit = ["sales_toolkit.pipl.mixin", "sales_toolkit.company.mixin", "sales_toolkit.parent.mixin"]
     _order = "date desc, meeting_id, sequence, id"
     _check_company_auto = True
+    _toolkit_parent_fields = ("meeting_id",)
 
     meeting_id = fields.Many2one(
         "sales_toolkit.review.meeting", required=True, ondelete="cascade", index=True
@@ -21,7 +22,11 @@ class SalesToolkitReviewResolution(models.Model):
         string="Resolution", required=True, help="e.g. Referral bonus: 500 per referred customer"
     )
     user_id = fields.Many2one(
-        "res.users", string="Owner", index="btree_not_null", domain="[('share', '=', False)]"
+        "res.users",
+        check_company=True,
+        string="Owner",
+        index="btree_not_null",
+        domain="[('share', '=', False)]",
     )
 
     def _toolkit_pipl_fields(self):

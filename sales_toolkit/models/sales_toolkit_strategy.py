@@ -18,7 +18,7 @@ SCENARIOS = [
 class SalesToolkitStrategy(models.Model):
     _name = "sales_toolkit.strategy"
     _description = "Sales Strategy Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales_toolkit.company.mixin"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
     # reps who read a plan may discuss it and close the activities of their milestones
@@ -41,6 +41,7 @@ class SalesToolkitStrategy(models.Model):
     )
     user_id = fields.Many2one(
         "res.users",
+        check_company=True,
         string="Responsible",
         default=lambda self: self.env.user,
         tracking=True,
@@ -105,6 +106,7 @@ class SalesToolkitStrategy(models.Model):
         "sales_toolkit_strategy_res_users_rel",
         "strategy_id",
         "user_id",
+        check_company=True,
         string="People",
         domain="[('share', '=', False)]",
     )
@@ -364,9 +366,9 @@ class SalesToolkitStrategy(models.Model):
         return action
 
     def _report_targets(self):
-        """The targets printed on the plan, also those the reader cannot open: they belong to the plan."""
+        """The targets printed on the plan: those the reader may open, as in the form.
+
+        Searched, not read from ``target_ids``: its cache is shared with the superuser.
+        """
         self.ensure_one()
-        strategy = self.sudo()
-        # a reader's cache holds only the targets they may open
-        strategy.invalidate_recordset(["target_ids"])
-        return strategy.target_ids
+        return self.env["sales_toolkit.target"].search([("strategy_ids", "in", self.ids)])

@@ -4,7 +4,10 @@ from odoo import api, fields, models
 class SalesToolkitStrategyKpi(models.Model):
     _name = "sales_toolkit.strategy.kpi"
     _description = "Sales Strategy Evaluation KPI"
+    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.parent.mixin"]
     _order = "strategy_id, sequence, id"
+    _check_company_auto = True
+    _toolkit_parent_fields = ("strategy_id",)
 
     strategy_id = fields.Many2one("sales_toolkit.strategy", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="strategy_id.company_id", store=True, index=True)

@@ -5,8 +5,10 @@ from odoo.exceptions import AccessError, UserError
 class SalesToolkitStrategyMilestone(models.Model):
     _name = "sales_toolkit.strategy.milestone"
     _description = "Sales Strategy Milestone"
+    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.parent.mixin"]
     _order = "date, sequence, id"
     _check_company_auto = True
+    _toolkit_parent_fields = ("strategy_id",)
 
     # what a milestone owner who is not a sales manager may change
     OWNER_WRITABLE_FIELDS = frozenset({"state"})
@@ -19,6 +21,7 @@ class SalesToolkitStrategyMilestone(models.Model):
     date = fields.Date(required=True)
     user_id = fields.Many2one(
         "res.users",
+        check_company=True,
         string="Owner",
         required=True,
         index=True,

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 class SalesToolkitStrength(models.Model):
     _name = "sales_toolkit.strength"
     _description = "Company Strength"
+    _inherit = ["sales_toolkit.company.mixin"]
     _order = "sequence, name, id"
     _check_company_auto = True
 

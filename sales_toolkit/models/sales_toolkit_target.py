@@ -56,12 +56,19 @@ REP_WRITABLE_FIELDS = {"remarks"}
 class SalesToolkitTarget(models.Model):
     _name = "sales_toolkit.target"
     _description = "Sales Target"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sales_toolkit.xlsx.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "sales_toolkit.xlsx.mixin",
+        "sales_toolkit.company.mixin",
+        "sales_toolkit.parent.mixin",
+    ]
     _order = "date_from desc, sequence, id"
     _parent_store = True
     _check_company_auto = True
     # owners comment on their figures (review checkpoints) without write access
     _mail_post_access = "read"
+    _toolkit_parent_fields = ("parent_id",)
 
     name = fields.Char(required=True, tracking=True)
     sequence = fields.Integer(default=10)
@@ -107,6 +114,7 @@ class SalesToolkitTarget(models.Model):
     )
     user_id = fields.Many2one(
         "res.users",
+        check_company=True,
         string="Salesperson",
         index="btree_not_null",
         tracking=True,
@@ -159,6 +167,7 @@ class SalesToolkitTarget(models.Model):
     figures_date = fields.Datetime(string="Figures As Of", readonly=True, copy=False)
     owner_id = fields.Many2one(
         "res.users",
+        check_company=True,
         string="Responsible",
         required=True,
         index=True,
@@ -172,6 +181,7 @@ class SalesToolkitTarget(models.Model):
         "sales_toolkit_strategy_target_rel",
         "target_id",
         "strategy_id",
+        check_company=True,
         string="Strategies",
         copy=False,
         help="The strategy plans that serve this target.",

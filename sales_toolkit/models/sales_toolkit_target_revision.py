@@ -4,7 +4,10 @@ from odoo import fields, models
 class SalesToolkitTargetRevision(models.Model):
     _name = "sales_toolkit.target.revision"
     _description = "Sales Target Revision"
+    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.parent.mixin"]
     _order = "date desc, id desc"
+    _check_company_auto = True
+    _toolkit_parent_fields = ("target_id",)
 
     target_id = fields.Many2one("sales_toolkit.target", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="target_id.company_id", store=True)

@@ -26,12 +26,19 @@ SYSTEM_FIELDS = {"date_accepted", "accepted_by_id", "achievement_rate", "quality
 class SalesToolkitTask(models.Model):
     _name = "sales_toolkit.task"
     _description = "Sales Task"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sales_toolkit.pipl.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "sales_toolkit.pipl.mixin",
+        "sales_toolkit.company.mixin",
+        "sales_toolkit.parent.mixin",
+    ]
     _order = "date_deadline, sequence, id"
     _parent_store = True
     _check_company_auto = True
     # owners and reviewers discuss a task they can read
     _mail_post_access = "read"
+    _toolkit_parent_fields = ("parent_id", "meeting_id", "analysis_measure_id")
 
     name = fields.Char(required=True, tracking=True)
     sequence = fields.Integer(default=10)
@@ -47,6 +54,7 @@ class SalesToolkitTask(models.Model):
     child_count = fields.Integer(string="Sub-task Count", compute="_compute_child_count")
     user_id = fields.Many2one(
         "res.users",
+        check_company=True,
         string="Owner",
         required=True,
         index=True,
@@ -56,6 +64,7 @@ class SalesToolkitTask(models.Model):
     )
     reviewer_id = fields.Many2one(
         "res.users",
+        check_company=True,
         index=True,
         tracking=True,
         compute="_compute_reviewer_id",

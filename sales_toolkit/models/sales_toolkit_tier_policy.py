@@ -7,7 +7,9 @@ from .res_partner import CUSTOMER_TIERS
 class SalesToolkitTierPolicy(models.Model):
     _name = "sales_toolkit.tier.policy"
     _description = "Customer Tier Policy"
+    _inherit = ["sales_toolkit.company.mixin"]
     _order = "company_id, sequence, id"
+    _check_company_auto = True
 
     tier = fields.Selection(CUSTOMER_TIERS, required=True)
     sequence = fields.Integer(default=10)

@@ -33,7 +33,7 @@ class SalesToolkitTraining(models.Model):
 
     _name = "sales_toolkit.training"
     _description = "Sales Training"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales_toolkit.company.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -47,9 +47,12 @@ class SalesToolkitTraining(models.Model):
     date_end = fields.Date(
         string="End", required=True, default=lambda self: self.env.company._toolkit_today(), tracking=True
     )
-    trainer_id = fields.Many2one("res.partner", tracking=True, help="Internal or external trainer.")
+    trainer_id = fields.Many2one(
+        "res.partner", check_company=True, tracking=True, help="Internal or external trainer."
+    )
     user_id = fields.Many2one(
         "res.users",
+        check_company=True,
         string="Responsible",
         required=True,
         index=True,
@@ -179,8 +182,7 @@ class SalesToolkitTraining(models.Model):
         see_all = self.env.su or self.env.user.has_group("sales_team.group_sale_manager")
         readable = self.env["sales_toolkit.training.participant"]
         if not see_all:
-            # searched, not read from the one2many: its cache is shared by every user
-            readable = readable.search([("training_id", "in", self.ids)])
+            readable = self._toolkit_readable_participants()
         for training in self:
             if see_all:
                 lines = training.sudo().participant_ids
@@ -215,6 +217,15 @@ class SalesToolkitTraining(models.Model):
             training.avg_conversion_after = sum(lines.mapped("conversion_after")) / count
             training.conversion_uplift = training.avg_conversion_after - training.avg_conversion_before
             training.roi = 100.0 * training.revenue_uplift / training.cost if training.cost else 0.0
+
+    def _toolkit_readable_participants(self):
+        """The participant lines of these trainings the user may read (the form and the report).
+
+        Searched, never read from ``participant_ids``: the one2many's cache is shared by every
+        user, and the superuser fills it with all the lines whenever the training's record
+        rules (participants may read it) are evaluated.
+        """
+        return self.env["sales_toolkit.training.participant"].search([("training_id", "in", self.ids)])
 
     @api.depends("date_start", "date_end", "company_id.toolkit_training_result_days")
     def _compute_window_label(self):

@@ -33,10 +33,11 @@ class SalesToolkitTrainingParticipant(models.Model):
 
     _name = "sales_toolkit.training.participant"
     _description = "Sales Training Participant"
-    _inherit = ["sales_toolkit.pipl.mixin"]
+    _inherit = ["sales_toolkit.pipl.mixin", "sales_toolkit.company.mixin", "sales_toolkit.parent.mixin"]
     _order = "training_id, id"
     _rec_name = "user_id"
     _check_company_auto = True
+    _toolkit_parent_fields = ("training_id",)
 
     training_id = fields.Many2one("sales_toolkit.training", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="training_id.company_id", store=True, index=True)
@@ -60,6 +61,7 @@ class SalesToolkitTrainingParticipant(models.Model):
     )
     manager_id = fields.Many2one(
         "res.users",
+        check_company=True,
         compute="_compute_manager_id",
         store=True,
         readonly=False,

@@ -4,6 +4,7 @@ from . import (
     test_cockpit,
     test_customer_tier,
     test_followup,
+    test_integrity,
     test_json2_api,
     test_need_match,
     test_performance_report,

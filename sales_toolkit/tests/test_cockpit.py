@@ -168,7 +168,9 @@ class CockpitCommon(SalesToolkitCommon):
         ).behaviour_due_date = today - timedelta(days=12)
         # company B: counted nowhere in company A
         cls.b_records = {
-            "targets_current": cls._target(name="B target", company_id=cls.company_b.id),
+            "targets_current": cls._target(
+                name="B target", company_id=cls.company_b.id, owner_id=cls.salesman_b.id
+            ),
             "followups_overdue": cls._overdue_lead(
                 name="B lead", user_id=cls.salesman_b.id, company_id=cls.company_b.id
             ),
