@@ -1,5 +1,5 @@
-# the mixin first: targets and analysis sheets inherit it
-from . import sales_toolkit_xlsx_mixin
+# the mixins first: the models inherit them
+from . import sales_toolkit_date_bounds, sales_toolkit_job, sales_toolkit_xlsx_mixin
 
 # isort: split
 from . import (

@@ -55,7 +55,7 @@ LINE_FIGURE_FIELDS = (
 class SalesToolkitAnalysis(models.Model):
     _name = "sales_toolkit.analysis"
     _description = "Performance Analysis Sheet"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sales_toolkit.xlsx.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales_toolkit.xlsx.mixin", "sales_toolkit.date.bounds"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
 
@@ -153,7 +153,8 @@ class SalesToolkitAnalysis(models.Model):
                 raise UserError(self.env._("Use Generate, Close and Reopen to change the state of a sheet."))
             if vals.get("date_from"):
                 vals["date_from"] = period_start(
-                    fields.Date.to_date(vals["date_from"]), vals.get("period_type") or "quarter"
+                    self._toolkit_to_date("date_from", vals["date_from"]),
+                    vals.get("period_type") or "quarter",
                 )
             if vals.get("scope", "company") == "company":
                 vals["team_id"] = False

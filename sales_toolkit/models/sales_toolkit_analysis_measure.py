@@ -7,6 +7,7 @@ from .sales_toolkit_task import TASK_STATES
 class SalesToolkitAnalysisMeasure(models.Model):
     _name = "sales_toolkit.analysis.measure"
     _description = "Improvement Measure"
+    _inherit = ["sales_toolkit.date.bounds"]
     _order = "date_deadline, id"
     _check_company_auto = True
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 CHANNELS = [
     ("phone", "Phone"),
@@ -18,6 +18,7 @@ RESULTS = [("pending", "Pending"), ("done", "Done"), ("failed", "Failed")]
 class SalesToolkitFollowup(models.Model):
     _name = "sales_toolkit.followup"
     _description = "Follow-up Log"
+    _inherit = ["sales_toolkit.date.bounds"]
     _order = "date desc, id desc"
     _rec_name = "summary"
 
@@ -109,6 +110,20 @@ class SalesToolkitFollowup(models.Model):
                         "The next action “%(action)s” needs an owner and a deadline: a next "
                         "step nobody owns or dates does not happen.",
                         action=followup.next_action,
+                    )
+                )
+
+    @api.constrains("date", "lead_id")
+    def _check_date_not_future(self):
+        for followup in self:
+            latest = followup.lead_id._toolkit_latest_followup_date()
+            if followup.date > latest:
+                raise ValidationError(
+                    self.env._(
+                        "A follow-up records a contact that took place: it cannot be dated %(date)s, "
+                        "after %(latest)s. Plan the next contact as the next action, with its deadline.",
+                        date=format_date(self.env, followup.date),
+                        latest=format_date(self.env, latest),
                     )
                 )
 

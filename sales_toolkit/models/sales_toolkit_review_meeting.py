@@ -15,7 +15,7 @@ MEETING_STATES = [
 class SalesToolkitReviewMeeting(models.Model):
     _name = "sales_toolkit.review.meeting"
     _description = "Sales Review Meeting"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales_toolkit.date.bounds"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
     # attendees discuss a meeting they can read
@@ -149,7 +149,11 @@ class SalesToolkitReviewMeeting(models.Model):
         for vals in vals_list:
             # the SQL CHECK runs after the insert: refuse with a clear message first
             start, end = vals.get("date_start"), vals.get("date_end")
-            if start and end and fields.Datetime.to_datetime(end) < fields.Datetime.to_datetime(start):
+            if (
+                start
+                and end
+                and self._toolkit_to_date("date_end", end) < self._toolkit_to_date("date_start", start)
+            ):
                 raise ValidationError(
                     self.env._("%(meeting)s cannot end before it starts.", meeting=vals.get("name"))
                 )
@@ -303,6 +307,11 @@ class SalesToolkitReviewMeeting(models.Model):
         cron = self.env["ir.cron"]
         for start in range(0, len(meetings), batch_size):
             batch = meetings[start : start + batch_size]
-            batch._sync_followup_reminder()
-            if not cron._commit_progress(len(batch), remaining=len(meetings) - start - len(batch)):
+            failed = self.env["sales_toolkit.job"]._run_isolated(
+                batch,
+                lambda batch: batch._sync_followup_reminder(),
+                "sales_toolkit.ir_cron_remind_review_followup_owners",
+            )
+            remaining = len(meetings) - start - len(batch)
+            if not cron._commit_progress(len(batch) - len(failed), remaining=remaining):
                 return

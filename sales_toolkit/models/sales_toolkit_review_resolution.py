@@ -4,6 +4,7 @@ from odoo import api, fields, models
 class SalesToolkitReviewResolution(models.Model):
     _name = "sales_toolkit.review.resolution"
     _description = "Review Meeting Resolution"
+    _inherit = ["sales_toolkit.date.bounds"]
     _order = "date desc, meeting_id, sequence, id"
     _check_company_auto = True
 
