@@ -65,6 +65,7 @@ def toolkit_band_sql(value, high, medium):
 
 
 class CrmLead(models.Model):
+    _name = "crm.lead"
     _inherit = ["crm.lead", "sales_toolkit.date.bounds"]
 
     # Prospect capture (tool 3). Channel, contact, job position and expected

@@ -133,6 +133,8 @@ class SalesToolkitCareAction(models.Model):
         todo = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id("sales_toolkit.care.plan")
         labels = dict(ACTION_TYPES)
+        # each activity stores its plan's name: read them at once, not one query per plan at the flush
+        self.plan_id.fetch(["name"])
         self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
             [
                 {

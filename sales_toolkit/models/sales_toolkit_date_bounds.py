@@ -39,7 +39,7 @@ class SalesToolkitDateBounds(models.AbstractModel):
                 field
                 and field.type in ("date", "datetime")
                 and field._module == "sales_toolkit"
-                and not field.automatic
+                and fname not in models.LOG_ACCESS_COLUMNS
             ):
                 self._toolkit_check_date_bounds(fname, self._toolkit_to_date(fname, value))
 
@@ -68,8 +68,9 @@ class SalesToolkitDateBounds(models.AbstractModel):
                     "%(field)s: %(value)s is outside the dates the module works with "
                     "(%(min)s to %(max)s). Check the year.",
                     field=self._fields[fname]._description_string(self.env),
-                    value=fields.Date.to_string(day),
-                    min=fields.Date.to_string(DATE_MIN),
-                    max=fields.Date.to_string(DATE_MAX),
+                    # isoformat: strftime writes year 1 as "1"
+                    value=day.isoformat()[:10],
+                    min=DATE_MIN.isoformat(),
+                    max=DATE_MAX.isoformat(),
                 )
             )

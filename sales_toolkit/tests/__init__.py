@@ -1,9 +1,11 @@
 from . import (
     test_analysis,
+    test_bounds,
     test_care_plan,
     test_cockpit,
     test_customer_tier,
     test_followup,
+    test_jobs,
     test_json2_api,
     test_need_match,
     test_performance_report,
