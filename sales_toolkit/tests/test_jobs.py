@@ -5,7 +5,6 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -68,7 +67,7 @@ class TestJobIsolation(SalesToolkitCommon):
 
         def poisoned(records, *args, **kwargs):
             if records._name == bad._name and bad.id in records.ids:
-                raise UserError("poisoned record")
+                raise RuntimeError("poisoned record")
             return original(records, *args, **kwargs)
 
         return patch.object(type(self.env[model]), method, poisoned)
@@ -94,7 +93,7 @@ class TestJobIsolation(SalesToolkitCommon):
 
         def poisoned(leads, company, purchase_date):
             if purchase_date == bad.expected_purchase_date:
-                raise UserError("poisoned record")
+                raise RuntimeError("poisoned record")
             return tier_for(leads, company, purchase_date)
 
         with (
