@@ -32,6 +32,11 @@ def tree():
 
 
 @pytest.fixture(scope="session")
+def date_bounds():
+    return _load_tool("date_bounds")
+
+
+@pytest.fixture(scope="session")
 def upgrade_check():
     """scripts/upgrade_check.py, whose comparison needs no Odoo."""
     spec = importlib.util.spec_from_file_location("upgrade_check", REPO / "scripts" / "upgrade_check.py")

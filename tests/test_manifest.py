@@ -43,8 +43,10 @@ def test_every_model_has_access_rules():
                 for target in node.targets
                 if getattr(target, "id", None) in ("_name", "_inherit")
             }
-            # `_name = "crm.lead"` with `_inherit = ["crm.lead", mixin]` extends Odoo's model
-            if "_name" in attrs and attrs["_name"] not in attrs.get("_inherit", ()):
+            inherits = attrs.get("_inherit", [])
+            inherits = [inherits] if isinstance(inherits, str) else inherits
+            # `_name = "crm.lead"` with "crm.lead" in `_inherit` extends crm's model (adding a mixin)
+            if "_name" in attrs and attrs["_name"] not in inherits:
                 declared.add(attrs["_name"])
     acl = (MODULE / "security" / "ir.model.access.csv").read_text()
     for model in declared:

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 from types import SimpleNamespace
 
 
@@ -22,3 +22,10 @@ def test_depth_first_rows_follow_sequence(tree):
     rows = tree.depth_first_rows(root, [east_a, east, south])
     assert [(depth, node.id) for depth, node in rows] == [(0, 1), (1, 3), (1, 2), (2, 4)]
     assert tree.depth_first_rows(root, []) == [(0, root)]
+
+
+def test_date_bounds(date_bounds):
+    inside = (date(1900, 1, 1), date(2200, 12, 31), datetime(2200, 12, 31, 23, 59), None, False)
+    assert all(date_bounds.in_date_bounds(value) for value in inside)
+    outside = (date(1899, 12, 31), date(2201, 1, 1), date(1, 1, 1), datetime(9999, 9, 30, 8, 0))
+    assert not any(date_bounds.in_date_bounds(value) for value in outside)

@@ -1,6 +1,8 @@
 # the mixins first: the models below inherit them
 from . import (
     sales_toolkit_company_mixin,
+    sales_toolkit_date_bounds,
+    sales_toolkit_job,
     sales_toolkit_parent_mixin,
     sales_toolkit_pipl_mixin,
     sales_toolkit_xlsx_mixin,

@@ -13,6 +13,8 @@ MATCH_LEVELS = [("high", "High Match"), ("medium", "Medium Match"), ("low", "Low
 POWER_LEVELS = [("high", "Strong"), ("medium", "Medium"), ("low", "Weak")]
 PROSPECT_FIGURES = ("employee_count", "annual_revenue", "budget_min", "budget_max")
 FOLLOWUP_STATES = [("on_track", "On Track"), ("due", "Follow-up Due"), ("overdue", "Follow-up Overdue")]
+# a follow-up may be dated at most this many days after today (users in other timezones)
+FOLLOWUP_DATE_MARGIN_DAYS = 1
 FOLLOWUP_STRATEGIES = [
     ("senior_visit", "Senior visit and a tailored proposal"),
     ("confirm_budget", "Confirm the budget, then propose in phases"),
@@ -62,7 +64,7 @@ def toolkit_band_sql(value, high, medium):
 
 class CrmLead(models.Model):
     _name = "crm.lead"
-    _inherit = ["crm.lead", "sales_toolkit.pipl.mixin"]
+    _inherit = ["crm.lead", "sales_toolkit.pipl.mixin", "sales_toolkit.date.bounds"]
 
     # Prospect capture (tool 3). Channel, contact, job position and expected
     # revenue stay crm.lead's own fields (source_id, medium_id, contact_name,
@@ -205,12 +207,19 @@ class CrmLead(models.Model):
         """The company whose rules grade the lead: its own, else the current one."""
         return self.company_id[:1] or self.env.company
 
+    def _toolkit_latest_followup_date(self):
+        """The latest date a follow-up of the lead can have: it records a contact that took
+        place, so today where the lead's company is, plus a day for users in other timezones."""
+        return self._toolkit_company()._toolkit_today() + timedelta(days=FOLLOWUP_DATE_MARGIN_DAYS)
+
     @api.model
     def _toolkit_intent_tier_for(self, company, purchase_date):
         """The handbook's initial grading: within 1 month high, within 3 months medium."""
         if not purchase_date:
             return "low"
-        days = (fields.Date.to_date(purchase_date) - company._toolkit_today()).days
+        days = (
+            self._toolkit_to_date("expected_purchase_date", purchase_date) - company._toolkit_today()
+        ).days
         if days <= company.toolkit_intent_high_days:
             return "high"
         if days <= company.toolkit_intent_medium_days:
@@ -344,11 +353,16 @@ class CrmLead(models.Model):
         "company_id.toolkit_cadence_low_days",
     )
     def _compute_followup_dates(self):
+        latest_of = {}
         for lead in self:
             company = lead._toolkit_company()
+            if company not in latest_of:
+                latest_of[company] = lead._toolkit_latest_followup_date()
             dates = lead.followup_ids.mapped("date")
             lead.followup_count = len(dates)
-            lead.last_followup_date = max(dates) if dates else False
+            # a follow-up dated later (logged before such dates were refused) is no contact yet
+            contacts = [day for day in dates if day and day <= latest_of[company]]
+            lead.last_followup_date = max(contacts) if contacts else False
             start = lead.last_followup_date or (
                 lead.create_date and company._toolkit_date_of(lead.create_date)
             )
@@ -721,17 +735,25 @@ RETURNING l.id""",
             leads_model = self.with_company(company)
             # leads without a company follow the rules of the main company
             domain = leads_model._toolkit_stale_intent_domain(with_shared=company == companies[:1])
-            cron._commit_progress(remaining=leads_model.search_count(domain))
+            remaining = leads_model.search_count(domain)
+            cron._commit_progress(remaining=remaining)
             done = self.browse()
             while True:
                 leads = leads_model.search(domain & Domain("id", "not in", done.ids), limit=batch_size)
                 if not leads:
                     break
-                leads._compute_intent_tier()
-                leads.flush_recordset(["intent_tier"])
+                failed = self.env["sales_toolkit.job"]._run_isolated(
+                    leads, self._toolkit_store_intent_tier, "sales_toolkit.ir_cron_refresh_intent_tier"
+                )
                 done |= leads
-                if not cron._commit_progress(len(leads)):
+                remaining = max(remaining - len(leads), 0)
+                if not cron._commit_progress(len(leads) - len(failed), remaining=remaining):
                     return
+
+    @api.model
+    def _toolkit_store_intent_tier(self, leads):
+        leads._compute_intent_tier()
+        leads.flush_recordset(["intent_tier"])
 
     @api.model
     def _cron_refresh_followup_state(self, batch_size=1000):
@@ -740,15 +762,18 @@ RETURNING l.id""",
         Only leads whose stored state no longer matches today are touched, in
         committed batches, so the job is cheap and resumes where it stopped. The
         domain picks exactly the leads ``_compute_followup_state`` would move, and
-        their new state follows from the date alone: each batch is one UPDATE of
-        the leads it selects (which also counts those left for the progress),
-        instead of a search, a read of the leads and an UPDATE per 100 leads.
+        their new state follows from the date alone: each batch is one SELECT of the
+        leads (which also counts those left for the progress) and one UPDATE, instead
+        of a read of the leads and an UPDATE per 100 leads. A lead the UPDATE fails on
+        is skipped, the others go on.
         """
         cron = self.env["ir.cron"]
+        job = "sales_toolkit.ir_cron_refresh_followup_state"
         companies = self.env["res.company"].search([])  # pylint: disable=no-search-all
         for company in companies:
             today = company._toolkit_today()
             company_ids = [company.id, False] if company == companies[:1] else [company.id]
+            self.with_company(company)._toolkit_recount_future_followups(company_ids, today)
             domain = Domain.AND(
                 [
                     Domain("company_id", "in", company_ids),
@@ -758,31 +783,63 @@ RETURNING l.id""",
                     | (Domain("next_followup_date", "=", today) & Domain("followup_state", "!=", "due")),
                 ]
             )
+            skipped = []
             while True:
-                query = self.with_company(company)._search(domain, order="id", limit=batch_size)
+                query = self.with_company(company)._search(
+                    domain & Domain("id", "not in", skipped), order="id", limit=batch_size
+                )
                 # COUNT(*) OVER () counts every lead of the domain, before the LIMIT
                 rows = self.env.execute_query(
-                    SQL(
-                        """UPDATE crm_lead l
-                              SET followup_state = CASE WHEN l.next_followup_date < %(today)s
-                                                        THEN 'overdue' ELSE 'due' END
-                             FROM (%(batch)s) AS batch(id, total)
-                            WHERE l.id = batch.id
-                        RETURNING l.id, batch.total""",
-                        today=today,
-                        batch=query.select(SQL.identifier("crm_lead", "id"), SQL("COUNT(*) OVER ()")),
-                    )
+                    query.select(SQL.identifier("crm_lead", "id"), SQL("COUNT(*) OVER ()"))
                 )
                 if not rows:
                     break
                 leads = self.browse(row[0] for row in rows)
-                leads.modified(["followup_state"])
-                # like the stored compute it replaces, it leaves "Last Updated" alone
-                leads.invalidate_recordset(["followup_state"])
-                if not cron._commit_progress(len(rows), remaining=rows[0][1] - len(rows)):
+                failed = self.env["sales_toolkit.job"]._run_isolated(
+                    leads, lambda batch, today=today: batch._toolkit_store_followup_state(today), job
+                )
+                skipped += failed.ids
+                if not cron._commit_progress(len(rows) - len(failed), remaining=rows[0][1] - len(rows)):
                     return
                 if len(rows) < batch_size:
                     break  # that was the last batch: no need to search again
+
+    def _toolkit_store_followup_state(self, today):
+        """Store the state ``today`` gives these leads (due or overdue) with one UPDATE."""
+        self.env.cr.execute(
+            SQL(
+                """UPDATE crm_lead
+                      SET followup_state = CASE WHEN next_followup_date < %(today)s THEN 'overdue'
+                                                ELSE 'due' END
+                    WHERE id IN %(ids)s""",
+                today=today,
+                ids=tuple(self.ids),
+            )
+        )
+        self.modified(["followup_state"])
+        # like the stored compute it replaces, it leaves "Last Updated" alone
+        self.invalidate_recordset(["followup_state"])
+
+    @api.model
+    def _toolkit_recount_future_followups(self, company_ids, today):
+        """Leads whose last follow-up is dated in the future (logged before such dates were
+        refused) count their contacts again without it, so that they fall due."""
+        leads = self.search(
+            [
+                ("company_id", "in", company_ids),
+                ("last_followup_date", ">", today + timedelta(days=FOLLOWUP_DATE_MARGIN_DAYS)),
+            ]
+        )
+        if leads:
+            self.env["sales_toolkit.job"]._run_isolated(
+                leads, self._toolkit_recompute_followup_dates, "sales_toolkit.ir_cron_refresh_followup_state"
+            )
+
+    @api.model
+    def _toolkit_recompute_followup_dates(self, leads):
+        for fname in ("followup_count", "last_followup_date", "next_followup_date"):
+            self.env.add_to_compute(self._fields[fname], leads)
+        leads.flush_recordset()
 
     @api.model
     def _cron_send_followup_digest(self):
@@ -807,11 +864,19 @@ RETURNING l.id""",
         )
         cron = self.env["ir.cron"]
         teams = leads.grouped("team_id")
-        cron._commit_progress(remaining=len(teams))
+        remaining = len(teams)
+        cron._commit_progress(remaining=remaining)
         for team, team_leads in teams.items():
-            team._toolkit_send_followup_digest(team_leads)
-            team.sudo().toolkit_digest_date = fields.Datetime.now()
-            if not cron._commit_progress(1):
+
+            def send(team, team_leads=team_leads):
+                team._toolkit_send_followup_digest(team_leads)
+                team.sudo().toolkit_digest_date = fields.Datetime.now()
+
+            failed = self.env["sales_toolkit.job"]._run_isolated(
+                team, send, "sales_toolkit.ir_cron_followup_digest"
+            )
+            remaining -= 1
+            if not cron._commit_progress(1 - len(failed), remaining=remaining):
                 return
 
     def _toolkit_stale_intent_domain(self, with_shared=False):

@@ -224,8 +224,10 @@ class ResCompany(models.Model):
                 company.toolkit_cadence_medium_days,
                 company.toolkit_cadence_low_days,
             )
-            if min(days) < 1:
-                raise ValidationError(self.env._("Follow-up intervals must be at least one day."))
+            if min(days) < 1 or max(days) > 365:
+                raise ValidationError(
+                    self.env._("Follow-up intervals must be at least one day and at most 365 days.")
+                )
             if company.toolkit_stale_followups < 2:
                 raise ValidationError(
                     self.env._("A lead needs at least two follow-ups before it can be called stale.")
@@ -240,6 +242,8 @@ class ResCompany(models.Model):
                         "The high intent window must be positive and shorter than the medium intent window."
                     )
                 )
+            if company.toolkit_intent_medium_days > 730:
+                raise ValidationError(self.env._("The medium intent window can be at most 730 days."))
             if not 0 < company.toolkit_match_medium_score < company.toolkit_match_high_score:
                 raise ValidationError(
                     self.env._("The medium match score must be positive and below the high match score.")
@@ -252,9 +256,12 @@ class ResCompany(models.Model):
                 raise ValidationError(
                     self.env._("The medium purchasing power share must be positive and below the high one.")
                 )
-            if company.toolkit_match_review_months < 1:
+            if not 1 <= company.toolkit_match_review_months <= 24:
                 raise ValidationError(
-                    self.env._("The need match re-evaluation period must be at least one month.")
+                    self.env._(
+                        "The need match re-evaluation period must be at least one month and at most "
+                        "24 months."
+                    )
                 )
 
     def _toolkit_match_thresholds(self):

@@ -218,36 +218,47 @@ class ResPartner(models.Model):
         # only the columns the job reads (res.partner is a wide table)
         partners.sudo().fetch(["parent_id", "customer_tier", "tier_override"])
         partners = partners.filtered(lambda partner: not partner.parent_id)
-        labels = dict(CUSTOMER_TIERS)
         cron = self.env["ir.cron"]
         for start in range(0, len(partners), batch_size):
             batch = partners[start : start + batch_size]
-            changes = {}
-            for partner in batch:
-                amount = amounts.get(partner.id, 0.0)
-                tier = partner.tier_override or self._toolkit_tier_of(company, amount)
-                if tier != partner.customer_tier:
-                    changes[partner] = (partner.customer_tier, tier, amount)
-            if changes:
-                self._toolkit_store_tiers(
-                    company, {partner.id: change[1] for partner, change in changes.items()}
-                )
-            bodies = {
-                partner.id: self.env._(
-                    "Customer tier (%(company)s): %(old)s → %(new)s, annual purchases %(amount)s%(why)s",
-                    company=company.name,
-                    old=labels.get(old, "-"),
-                    new=labels[new],
-                    amount=format_amount(self.env, amount, company.currency_id),
-                    why=self.env._(" (set by hand)") if partner.tier_override else "",
-                )
-                for partner, (old, new, amount) in changes.items()
-            }
-            if bodies:
-                # only the partners whose tier moved: a batch log writes a note on every record
-                batch.browse(list(bodies))._message_log_batch(bodies)
-            if not self and not cron._commit_progress(len(batch)):
+            if self:
+                batch._toolkit_apply_tiers(company, amounts)
+                continue
+            # the nightly job: a customer it fails on is skipped, the others go on
+            failed = self.env["sales_toolkit.job"]._run_isolated(
+                batch,
+                lambda batch: batch._toolkit_apply_tiers(company, amounts),
+                "sales_toolkit.ir_cron_update_customer_tiers",
+            )
+            remaining = len(partners) - start - len(batch)
+            if not cron._commit_progress(len(batch) - len(failed), remaining=remaining):
                 return
+
+    def _toolkit_apply_tiers(self, company, amounts):
+        """Store the tiers of these customers that moved, and log each move in their chatter."""
+        labels = dict(CUSTOMER_TIERS)
+        changes = {}
+        for partner in self:
+            amount = amounts.get(partner.id, 0.0)
+            tier = partner.tier_override or self._toolkit_tier_of(company, amount)
+            if tier != partner.customer_tier:
+                changes[partner] = (partner.customer_tier, tier, amount)
+        if changes:
+            self._toolkit_store_tiers(company, {partner.id: change[1] for partner, change in changes.items()})
+        bodies = {
+            partner.id: self.env._(
+                "Customer tier (%(company)s): %(old)s → %(new)s, annual purchases %(amount)s%(why)s",
+                company=company.name,
+                old=labels.get(old, "-"),
+                new=labels[new],
+                amount=format_amount(self.env, amount, company.currency_id),
+                why=self.env._(" (set by hand)") if partner.tier_override else "",
+            )
+            for partner, (old, new, amount) in changes.items()
+        }
+        if bodies:
+            # only the partners whose tier moved: a batch log writes a note on every record
+            self.browse(list(bodies))._message_log_batch(bodies)
 
     @api.model
     def _toolkit_store_tiers(self, company, tiers):

@@ -60,6 +60,7 @@ class SalesToolkitAnalysis(models.Model):
         "mail.activity.mixin",
         "sales_toolkit.xlsx.mixin",
         "sales_toolkit.company.mixin",
+        "sales_toolkit.date.bounds",
     ]
     _order = "date_from desc, id desc"
     _check_company_auto = True
@@ -160,7 +161,8 @@ class SalesToolkitAnalysis(models.Model):
                 raise UserError(self.env._("Use Generate, Close and Reopen to change the state of a sheet."))
             if vals.get("date_from"):
                 vals["date_from"] = period_start(
-                    fields.Date.to_date(vals["date_from"]), vals.get("period_type") or "quarter"
+                    self._toolkit_to_date("date_from", vals["date_from"]),
+                    vals.get("period_type") or "quarter",
                 )
             if vals.get("scope", "company") == "company":
                 vals["team_id"] = False

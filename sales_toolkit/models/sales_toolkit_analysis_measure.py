@@ -7,7 +7,12 @@ from .sales_toolkit_task import TASK_STATES
 class SalesToolkitAnalysisMeasure(models.Model):
     _name = "sales_toolkit.analysis.measure"
     _description = "Improvement Measure"
-    _inherit = ["sales_toolkit.pipl.mixin", "sales_toolkit.company.mixin", "sales_toolkit.parent.mixin"]
+    _inherit = [
+        "sales_toolkit.pipl.mixin",
+        "sales_toolkit.company.mixin",
+        "sales_toolkit.parent.mixin",
+        "sales_toolkit.date.bounds",
+    ]
     _order = "date_deadline, id"
     _check_company_auto = True
     _toolkit_parent_fields = ("line_id",)

@@ -6,6 +6,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools.date_bounds import in_date_bounds
+
 ACTION_TYPES = [
     ("greeting", "Holiday greeting"),
     ("service", "Value-added service"),
@@ -13,12 +15,19 @@ ACTION_TYPES = [
     ("call", "Call"),
     ("survey", "Satisfaction survey"),
 ]
+# the longest repeat interval by unit: two years
+MAX_INTERVALS = {"months": 24, "weeks": 104}
 
 
 class SalesToolkitCareAction(models.Model):
     _name = "sales_toolkit.care.action"
     _description = "Relationship Care Action"
-    _inherit = ["sales_toolkit.pipl.mixin", "sales_toolkit.company.mixin", "sales_toolkit.parent.mixin"]
+    _inherit = [
+        "sales_toolkit.pipl.mixin",
+        "sales_toolkit.company.mixin",
+        "sales_toolkit.parent.mixin",
+        "sales_toolkit.date.bounds",
+    ]
     _order = "plan_id, sequence, id"
     _check_company_auto = True
     _toolkit_parent_fields = ("plan_id",)
@@ -47,17 +56,19 @@ class SalesToolkitCareAction(models.Model):
     def _toolkit_pipl_fields(self):
         return ["name"]
 
-    @api.constrains("frequency", "interval_number", "fixed_dates", "next_date")
+    @api.constrains("frequency", "interval_number", "interval_unit", "fixed_dates", "next_date")
     def _check_frequency(self):
         for action in self:
-            if action.frequency == "interval" and action.interval_number < 1:
+            if action.frequency == "interval" and not action._interval_in_bounds():
                 raise ValidationError(
                     self.env._(
-                        "Action “%(action)s”: repeat it at least every 1 week or month.", action=action.name
+                        "Action “%(action)s”: repeat it every 1 to 24 months or every 1 to 104 weeks.",
+                        action=action.name,
                     )
                 )
             if action.frequency == "dates":
-                action._parse_fixed_dates()
+                for day in action._parse_fixed_dates():
+                    action._toolkit_check_date_bounds("fixed_dates", day)
 
     def _parse_fixed_dates(self):
         self.ensure_one()
@@ -81,6 +92,9 @@ class SalesToolkitCareAction(models.Model):
             )
         return sorted(dates)
 
+    def _interval_in_bounds(self):
+        return 1 <= self.interval_number <= MAX_INTERVALS.get(self.interval_unit or "months", 0)
+
     def _step(self):
         return relativedelta(**{self.interval_unit or "months": self.interval_number})
 
@@ -99,8 +113,8 @@ class SalesToolkitCareAction(models.Model):
         self.ensure_one()
         if self.frequency == "dates":
             return [d for d in self._parse_fixed_dates() if start <= d <= end]
-        if not self.next_date:
-            return []
+        if not (self.next_date and in_date_bounds(self.next_date) and self._interval_in_bounds()):
+            return []  # a value still being typed in the plan's form: refused when saved
         dates, day = [], self.next_date
         while day - self._step() >= start:
             day -= self._step()
@@ -129,6 +143,8 @@ class SalesToolkitCareAction(models.Model):
         todo = self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id("sales_toolkit.care.plan")
         labels = dict(ACTION_TYPES)
+        # each activity stores its plan's name: read them at once, not one query per plan at the flush
+        self.plan_id.fetch(["name"])
         self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
             [
                 {

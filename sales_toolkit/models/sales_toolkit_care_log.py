@@ -5,7 +5,12 @@ from odoo.exceptions import ValidationError
 class SalesToolkitCareLog(models.Model):
     _name = "sales_toolkit.care.log"
     _description = "Relationship Care Execution"
-    _inherit = ["sales_toolkit.pipl.mixin", "sales_toolkit.company.mixin", "sales_toolkit.parent.mixin"]
+    _inherit = [
+        "sales_toolkit.pipl.mixin",
+        "sales_toolkit.company.mixin",
+        "sales_toolkit.parent.mixin",
+        "sales_toolkit.date.bounds",
+    ]
     _order = "date desc, id desc"
     _rec_name = "description"
     _check_company_auto = True

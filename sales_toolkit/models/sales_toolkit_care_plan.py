@@ -1,8 +1,10 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.fields import Domain
 from odoo.tools import SQL
 
+from ..tools.date_bounds import DATE_MIN
 from ..tools.periods import period_start
 from .res_partner import CUSTOMER_TIERS
 
@@ -10,7 +12,12 @@ from .res_partner import CUSTOMER_TIERS
 class SalesToolkitCarePlan(models.Model):
     _name = "sales_toolkit.care.plan"
     _description = "Relationship Care Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sales_toolkit.company.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "sales_toolkit.company.mixin",
+        "sales_toolkit.date.bounds",
+    ]
     _order = "partner_id, id desc"
     _check_company_auto = True
 
@@ -111,7 +118,8 @@ class SalesToolkitCarePlan(models.Model):
     def _quarters_since_start(self, today):
         """The (year, quarter) pairs from the plan's start to today."""
         self.ensure_one()
-        quarters, day = [], self.date_start.replace(day=1)
+        # a start before the module's first date (typed long ago) counts from that date
+        quarters, day = [], max(self.date_start, DATE_MIN).replace(day=1)
         while day <= today:
             key = (day.year, (day.month - 1) // 3 + 1)
             if key not in quarters:
@@ -168,16 +176,28 @@ class SalesToolkitCarePlan(models.Model):
         """Turn due care actions into activities and move their next date on.
 
         The next date moves in the same transaction as the activity is created,
-        so a second run (or a second worker) finds nothing left to do.
+        so a second run (or a second worker) finds nothing left to do. An action
+        the job fails on is noted on its plan and skipped; the others go on.
         """
         cron = self.env["ir.cron"]
+        actions_model = self.env["sales_toolkit.care.action"]
+        today = fields.Date.context_today(self)
+        domain = Domain("next_date", "<=", today) & Domain("plan_id.active", "=", True)
+        # each action taken leaves the domain: scheduled, its next date is after today; failed, skipped
+        remaining = actions_model.search_count(domain)
+        cron._commit_progress(remaining=remaining)
+        skipped = actions_model
         while True:
-            actions = self.env["sales_toolkit.care.action"].search(
-                [("next_date", "<=", fields.Date.context_today(self)), ("plan_id.active", "=", True)],
-                limit=batch_size,
-            )
+            actions = actions_model.search(domain & Domain("id", "not in", skipped.ids), limit=batch_size)
             if not actions:
                 break
-            actions._schedule_activity()
-            if not cron._commit_progress(len(actions)):
+            failed = self.env["sales_toolkit.job"]._run_isolated(
+                actions,
+                lambda batch: batch._schedule_activity(),
+                "sales_toolkit.ir_cron_schedule_care_actions",
+                note_on=lambda action: action.plan_id,
+            )
+            skipped |= failed
+            remaining = max(remaining - len(actions), 0)
+            if not cron._commit_progress(len(actions) - len(failed), remaining=remaining):
                 break

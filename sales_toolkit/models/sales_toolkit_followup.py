@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 CHANNELS = [
     ("phone", "Phone"),
@@ -18,7 +18,12 @@ RESULTS = [("pending", "Pending"), ("done", "Done"), ("failed", "Failed")]
 class SalesToolkitFollowup(models.Model):
     _name = "sales_toolkit.followup"
     _description = "Follow-up Log"
-    _inherit = ["sales_toolkit.pipl.mixin", "sales_toolkit.company.mixin", "sales_toolkit.parent.mixin"]
+    _inherit = [
+        "sales_toolkit.pipl.mixin",
+        "sales_toolkit.company.mixin",
+        "sales_toolkit.parent.mixin",
+        "sales_toolkit.date.bounds",
+    ]
     _order = "date desc, id desc"
     _rec_name = "summary"
     _check_company_auto = True
@@ -117,6 +122,20 @@ class SalesToolkitFollowup(models.Model):
 
     def _toolkit_pipl_fields(self):
         return ["summary", "customer_feedback", "objection_handling", "next_action"]
+
+    @api.constrains("date", "lead_id")
+    def _check_date_not_future(self):
+        for followup in self:
+            latest = followup.lead_id._toolkit_latest_followup_date()
+            if followup.date > latest:
+                raise ValidationError(
+                    self.env._(
+                        "A follow-up records a contact that took place: it cannot be dated %(date)s, "
+                        "after %(latest)s. Plan the next contact as the next action, with its deadline.",
+                        date=format_date(self.env, followup.date),
+                        latest=format_date(self.env, latest),
+                    )
+                )
 
     def _check_logged_by(self, vals):
         """Who logged a follow-up is history: reps log in their own name and keep it."""

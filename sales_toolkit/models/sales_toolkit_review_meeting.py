@@ -20,6 +20,7 @@ class SalesToolkitReviewMeeting(models.Model):
         "mail.activity.mixin",
         "sales_toolkit.pipl.mixin",
         "sales_toolkit.company.mixin",
+        "sales_toolkit.date.bounds",
     ]
     _order = "date_start desc, id desc"
     _check_company_auto = True
@@ -160,7 +161,11 @@ class SalesToolkitReviewMeeting(models.Model):
         for vals in vals_list:
             # the SQL CHECK runs after the insert: refuse with a clear message first
             start, end = vals.get("date_start"), vals.get("date_end")
-            if start and end and fields.Datetime.to_datetime(end) < fields.Datetime.to_datetime(start):
+            if (
+                start
+                and end
+                and self._toolkit_to_date("date_end", end) < self._toolkit_to_date("date_start", start)
+            ):
                 raise ValidationError(
                     self.env._("%(meeting)s cannot end before it starts.", meeting=vals.get("name"))
                 )
@@ -337,6 +342,11 @@ class SalesToolkitReviewMeeting(models.Model):
         cron = self.env["ir.cron"]
         for start in range(0, len(meetings), batch_size):
             batch = meetings[start : start + batch_size]
-            batch._sync_followup_reminder()
-            if not cron._commit_progress(len(batch), remaining=len(meetings) - start - len(batch)):
+            failed = self.env["sales_toolkit.job"]._run_isolated(
+                batch,
+                lambda batch: batch._sync_followup_reminder(),
+                "sales_toolkit.ir_cron_remind_review_followup_owners",
+            )
+            remaining = len(meetings) - start - len(batch)
+            if not cron._commit_progress(len(batch) - len(failed), remaining=remaining):
                 return

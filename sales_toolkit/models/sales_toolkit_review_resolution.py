@@ -4,7 +4,12 @@ from odoo import api, fields, models
 class SalesToolkitReviewResolution(models.Model):
     _name = "sales_toolkit.review.resolution"
     _description = "Review Meeting Resolution"
-    _inherit = ["sales_toolkit.pipl.mixin", "sales_toolkit.company.mixin", "sales_toolkit.parent.mixin"]
+    _inherit = [
+        "sales_toolkit.pipl.mixin",
+        "sales_toolkit.company.mixin",
+        "sales_toolkit.parent.mixin",
+        "sales_toolkit.date.bounds",
+    ]
     _order = "date desc, meeting_id, sequence, id"
     _check_company_auto = True
     _toolkit_parent_fields = ("meeting_id",)

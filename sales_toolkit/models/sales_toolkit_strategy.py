@@ -18,7 +18,12 @@ SCENARIOS = [
 class SalesToolkitStrategy(models.Model):
     _name = "sales_toolkit.strategy"
     _description = "Sales Strategy Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sales_toolkit.company.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "sales_toolkit.company.mixin",
+        "sales_toolkit.date.bounds",
+    ]
     _order = "date_from desc, id desc"
     _check_company_auto = True
     # reps who read a plan may discuss it and close the activities of their milestones

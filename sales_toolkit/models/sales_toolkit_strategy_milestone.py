@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, UserError
 class SalesToolkitStrategyMilestone(models.Model):
     _name = "sales_toolkit.strategy.milestone"
     _description = "Sales Strategy Milestone"
-    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.parent.mixin"]
+    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.parent.mixin", "sales_toolkit.date.bounds"]
     _order = "date, sequence, id"
     _check_company_auto = True
     _toolkit_parent_fields = ("strategy_id",)

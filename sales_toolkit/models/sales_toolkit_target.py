@@ -1,3 +1,4 @@
+import functools
 import os
 import tempfile
 from collections import defaultdict
@@ -62,6 +63,7 @@ class SalesToolkitTarget(models.Model):
         "sales_toolkit.xlsx.mixin",
         "sales_toolkit.company.mixin",
         "sales_toolkit.parent.mixin",
+        "sales_toolkit.date.bounds",
     ]
     _order = "date_from desc, sequence, id"
     _parent_store = True
@@ -519,7 +521,9 @@ class SalesToolkitTarget(models.Model):
         if vals.get("target_value", 0) < 0:
             raise ValidationError(self.env._("A target value cannot be negative."))
         dates = vals.get("date_from"), vals.get("date_to")
-        if all(dates) and fields.Date.to_date(dates[1]) < fields.Date.to_date(dates[0]):
+        if all(dates) and self._toolkit_to_date("date_to", dates[1]) < self._toolkit_to_date(
+            "date_from", dates[0]
+        ):
             raise ValidationError(self.env._("A target's period cannot end before it starts."))
 
     def _check_rep_write(self, vals):
@@ -1279,8 +1283,13 @@ class SalesToolkitTarget(models.Model):
         cron._commit_progress(remaining=len(targets))
         for start in range(0, len(targets), batch_size):
             batch = targets[start : start + batch_size]
-            batch._toolkit_refresh_figures()
-            if not cron._commit_progress(len(batch)):
+            failed = self.env["sales_toolkit.job"]._run_isolated(
+                batch,
+                lambda batch: batch._toolkit_refresh_figures(),
+                "sales_toolkit.ir_cron_refresh_target_figures",
+            )
+            remaining = len(targets) - start - len(batch)
+            if not cron._commit_progress(len(batch) - len(failed), remaining=remaining):
                 return
 
     @api.model
@@ -1291,8 +1300,6 @@ class SalesToolkitTarget(models.Model):
         confirmed targets whose period overlaps the previous month get one activity due
         on the review day. Running the job again creates no duplicate.
         """
-        activity_type = self.env.ref("sales_toolkit.mail_activity_type_target_review")
-        model_id = self.env["ir.model"]._get_id(self._name)
         cron = self.env["ir.cron"]
         for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
             today = company._toolkit_today()
@@ -1315,22 +1322,34 @@ class SalesToolkitTarget(models.Model):
             )
             for start in range(0, len(targets), batch_size):
                 batch = targets[start : start + batch_size]
-                self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
-                    [
-                        {
-                            "res_model_id": model_id,
-                            "res_id": target.id,
-                            "activity_type_id": activity_type.id,
-                            "summary": target._review_summary(previous_start),
-                            "date_deadline": deadline,
-                            "user_id": target.owner_id.id,
-                        }
-                        for target in batch
-                    ]
+                failed = self.env["sales_toolkit.job"]._run_isolated(
+                    batch,
+                    functools.partial(
+                        type(self)._request_review, month_start=previous_start, deadline=deadline
+                    ),
+                    "sales_toolkit.ir_cron_schedule_target_reviews",
                 )
-                batch.sudo().write({"review_requested_date": deadline})
-                if not cron._commit_progress(len(batch)):
+                remaining = len(targets) - start - len(batch)
+                if not cron._commit_progress(len(batch) - len(failed), remaining=remaining):
                     return
+
+    def _request_review(self, month_start, deadline):
+        """One review activity per target for its owner, due on ``deadline``."""
+        activity_type = self.env.ref("sales_toolkit.mail_activity_type_target_review")
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "res_model_id": self.env["ir.model"]._get_id(self._name),
+                    "res_id": target.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": target._review_summary(month_start),
+                    "date_deadline": deadline,
+                    "user_id": target.owner_id.id,
+                }
+                for target in self
+            ]
+        )
+        self.sudo().write({"review_requested_date": deadline})
 
     def _review_summary(self, month_start):
         """The checkpoint's summary, in the owner's language."""

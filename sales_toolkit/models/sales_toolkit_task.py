@@ -32,6 +32,7 @@ class SalesToolkitTask(models.Model):
         "sales_toolkit.pipl.mixin",
         "sales_toolkit.company.mixin",
         "sales_toolkit.parent.mixin",
+        "sales_toolkit.date.bounds",
     ]
     _order = "date_deadline, sequence, id"
     _parent_store = True
@@ -302,7 +303,11 @@ class SalesToolkitTask(models.Model):
             if (vals.get(name) or 0) < 0:
                 raise ValidationError(self.env._("Quantities cannot be negative."))
         start, end = vals.get("date_start"), vals.get("date_deadline")
-        if start and end and fields.Date.to_date(end) < fields.Date.to_date(start):
+        if (
+            start
+            and end
+            and self._toolkit_to_date("date_deadline", end) < self._toolkit_to_date("date_start", start)
+        ):
             raise ValidationError(self.env._("A task cannot end before it starts."))
 
     def _check_typed_progress(self, vals):
@@ -599,18 +604,24 @@ class SalesToolkitTask(models.Model):
             )
             for start in range(0, len(tasks), batch_size):
                 batch = tasks[start : start + batch_size]
-                batch._set_state("delayed")
-                batch._message_log_batch(
-                    {
-                        task.id: self.env._(
-                            "Delayed: the planned end (%(deadline)s) has passed.",
-                            deadline=format_date(self.env, task.date_deadline),
-                        )
-                        for task in batch
-                    }
+                failed = self.env["sales_toolkit.job"]._run_isolated(
+                    batch, lambda batch: batch._mark_delayed(), "sales_toolkit.ir_cron_mark_tasks_delayed"
                 )
-                if not cron._commit_progress(len(batch)):
+                remaining = len(tasks) - start - len(batch)
+                if not cron._commit_progress(len(batch) - len(failed), remaining=remaining):
                     return
+
+    def _mark_delayed(self):
+        self._set_state("delayed")
+        self._message_log_batch(
+            {
+                task.id: self.env._(
+                    "Delayed: the planned end (%(deadline)s) has passed.",
+                    deadline=format_date(self.env, task.date_deadline),
+                )
+                for task in self
+            }
+        )
 
     @api.model
     def _cron_refresh_progress(self, batch_size=500):
@@ -634,8 +645,13 @@ class SalesToolkitTask(models.Model):
         cron._commit_progress(remaining=len(tasks))
         for start in range(0, len(tasks), batch_size):
             batch = tasks[start : start + batch_size]
-            (batch | batch._ancestors())._toolkit_refresh_progress()
-            if not cron._commit_progress(len(batch)):
+            failed = self.env["sales_toolkit.job"]._run_isolated(
+                batch,
+                lambda batch: (batch | batch._ancestors())._toolkit_refresh_progress(),
+                "sales_toolkit.ir_cron_refresh_task_progress",
+            )
+            remaining = len(tasks) - start - len(batch)
+            if not cron._commit_progress(len(batch) - len(failed), remaining=remaining):
                 return
 
     def _tracking_sheet_rows(self):

@@ -46,6 +46,8 @@ class SalesToolkitTierPolicy(models.Model):
                 policy.response_hours,
                 policy.resolution_hours,
             )
+            if max(policy.response_hours, policy.resolution_hours) > 8760:
+                raise ValidationError(self.env._("Service levels can be at most 8760 hours (a year)."))
 
     @api.model
     def _check_goal_values(self, repurchase_goal, satisfaction_goal, *counts):

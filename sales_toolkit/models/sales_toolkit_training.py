@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date
 
+from ..tools.date_bounds import in_date_bounds
+
 TRAINING_TYPES = [
     ("product", "Product Knowledge"),
     ("selling_skills", "Selling Skills"),
@@ -33,7 +35,12 @@ class SalesToolkitTraining(models.Model):
 
     _name = "sales_toolkit.training"
     _description = "Sales Training"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sales_toolkit.company.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "sales_toolkit.company.mixin",
+        "sales_toolkit.date.bounds",
+    ]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -230,7 +237,10 @@ class SalesToolkitTraining(models.Model):
     @api.depends("date_start", "date_end", "company_id.toolkit_training_result_days")
     def _compute_window_label(self):
         for training in self:
-            if not (training.date_start and training.date_end):
+            # a date being typed out of bounds is refused when saved; no window until then
+            if not (training.date_start and training.date_end) or not (
+                in_date_bounds(training.date_start) and in_date_bounds(training.date_end)
+            ):
                 training.window_label = False
                 training.results_final = False
                 continue
@@ -298,7 +308,11 @@ class SalesToolkitTraining(models.Model):
         if vals.get("cost") and vals["cost"] < 0:
             raise ValidationError(self.env._("The cost of a training cannot be negative."))
         start, end = vals.get("date_start"), vals.get("date_end")
-        if start and end and fields.Date.to_date(end) < fields.Date.to_date(start):
+        if (
+            start
+            and end
+            and self._toolkit_to_date("date_end", end) < self._toolkit_to_date("date_start", start)
+        ):
             raise ValidationError(self.env._("A training cannot end before it starts."))
 
     # ------------------------------------------------------------------ actions
@@ -493,15 +507,24 @@ class SalesToolkitTraining(models.Model):
             order="id",
         )
         today = {company: company._toolkit_today() for company in trainings.company_id}
-        trainings = trainings.filtered(
-            lambda training: (
-                training._result_windows()[1][1] + timedelta(days=30) >= today[training.company_id]
-            )
-        )
+        trainings = trainings.filtered(lambda training: training._results_open(today[training.company_id]))
         cron = self.env["ir.cron"]
         cron._commit_progress(remaining=len(trainings))
         for start in range(0, len(trainings), batch_size):
             batch = trainings[start : start + batch_size]
-            batch._toolkit_refresh_results()
-            if not cron._commit_progress(len(batch)):
+            failed = self.env["sales_toolkit.job"]._run_isolated(
+                batch,
+                lambda batch: batch._toolkit_refresh_results(),
+                "sales_toolkit.ir_cron_refresh_training_results",
+            )
+            remaining = len(trainings) - start - len(batch)
+            if not cron._commit_progress(len(batch) - len(failed), remaining=remaining):
                 return
+
+    def _results_open(self, today):
+        """Whether the results may still change: until 30 days after the after-window ends."""
+        self.ensure_one()
+        days = self.company_id.toolkit_training_result_days or 90
+        # counted back from today, not on from the training: a date near the end of the
+        # calendar (9999) cannot overflow it
+        return self.date_end >= today - timedelta(days=days + 30)

@@ -1,10 +1,12 @@
 from . import (
     test_analysis,
+    test_bounds,
     test_care_plan,
     test_cockpit,
     test_customer_tier,
     test_followup,
     test_integrity,
+    test_jobs,
     test_json2_api,
     test_need_match,
     test_performance_report,

@@ -322,6 +322,40 @@ class TestJson2Api(HttpCase):
                 self.assertApiRefused(response, "ValidationError", message)
         self.assertFalse(self.env["sales_toolkit.training"].search([("name", "=", "Bad training")]))
 
+    def test_impossible_dates(self):
+        """A date out of 1900-2200, or no date at all, is refused with a clear message (422),
+        never a server error (500), and nothing is stored."""
+        outside = "is outside the dates the module works with (1900-01-01 to 2200-12-31). Check the year."
+        bad_inputs = [
+            ({"date_start": "9999-09-30", "date_end": "9999-09-30"}, f"Start: 9999-09-30 {outside}"),
+            ({"date_start": "0001-01-01", "date_end": "2024-01-01"}, f"Start: 0001-01-01 {outside}"),
+            ({"date_start": "2024-02-30"}, "Start: “2024-02-30” is not a date. Enter it as YYYY-MM-DD."),
+            (
+                {"date_start": "2024-02-01", "date_end": "2024-02-30"},
+                "End: “2024-02-30” is not a date. Enter it as YYYY-MM-DD.",
+            ),
+        ]
+        for vals, message in bad_inputs:
+            with self.subTest(vals=vals):
+                response = self._call(
+                    self.manager_key,
+                    "sales_toolkit.training",
+                    "create",
+                    vals_list=[dict({"name": "Impossible training", "user_id": self.manager.id}, **vals)],
+                )
+                self.assertApiRefused(response, "ValidationError", message)
+        self.assertFalse(self.env["sales_toolkit.training"].search([("name", "=", "Impossible training")]))
+        response = self._call(
+            self.rep_key,
+            "sales_toolkit.task",
+            "write",
+            ids=self.task.ids,
+            vals={"date_start": "0001-01-01"},
+        )
+        self.assertApiRefused(response, "ValidationError", f"Planned Start: 0001-01-01 {outside}")
+        self.task.invalidate_recordset()
+        self.assertEqual(self.task.date_start, date(2024, 3, 1))
+
     def test_meeting_end_before_start(self):
         response = self._call(
             self.manager_key,
