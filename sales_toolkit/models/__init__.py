@@ -1,5 +1,5 @@
-# the mixin first: targets and analysis sheets inherit it
-from . import sales_toolkit_xlsx_mixin
+# the mixins first: targets and analysis sheets inherit the first, every model the second
+from . import sales_toolkit_field_rights, sales_toolkit_xlsx_mixin
 
 # isort: split
 from . import (

@@ -13,6 +13,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_compare, format_amount, format_date, formatLang
 
 from ..tools.periods import period_start
+from .sales_toolkit_field_rights import MANAGERS, SYSTEM
 from .sales_toolkit_target import CUSTOMER_TYPES
 
 ANALYSIS_PERIODS = [("month", "Month"), ("quarter", "Quarter")]
@@ -55,7 +56,16 @@ LINE_FIGURE_FIELDS = (
 class SalesToolkitAnalysis(models.Model):
     _name = "sales_toolkit.analysis"
     _description = "Performance Analysis Sheet"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sales_toolkit.xlsx.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "sales_toolkit.xlsx.mixin",
+        "sales_toolkit.field.rights",
+    ]
+    _toolkit_write_default = MANAGERS
+    _toolkit_write_rights = {
+        "state": SYSTEM,
+    }
     _order = "date_from desc, id desc"
     _check_company_auto = True
 
@@ -356,7 +366,7 @@ class SalesToolkitAnalysis(models.Model):
         # lines that no longer have data go, unless someone explained or followed them up
         stale = self.env["sales_toolkit.analysis.line"].concat(*existing.values())
         stale.filtered(lambda line: not line.root_cause and not line.measure_ids).unlink()
-        self.previous_id = previous
+        self.sudo().previous_id = previous
 
     @api.model
     def _change_rate(self, value, base):

@@ -1,12 +1,15 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from .sales_toolkit_field_rights import MANAGERS
 from .sales_toolkit_task import TASK_STATES
 
 
 class SalesToolkitAnalysisMeasure(models.Model):
     _name = "sales_toolkit.analysis.measure"
     _description = "Improvement Measure"
+    _inherit = ["sales_toolkit.field.rights"]
+    _toolkit_write_default = MANAGERS
     _order = "date_deadline, id"
     _check_company_auto = True
 

@@ -18,6 +18,7 @@ ACTION_TYPES = [
 class SalesToolkitCareAction(models.Model):
     _name = "sales_toolkit.care.action"
     _description = "Relationship Care Action"
+    _inherit = ["sales_toolkit.field.rights"]
     _order = "plan_id, sequence, id"
 
     plan_id = fields.Many2one("sales_toolkit.care.plan", required=True, ondelete="cascade", index=True)

@@ -5,6 +5,7 @@ from odoo.exceptions import ValidationError
 class SalesToolkitCareLog(models.Model):
     _name = "sales_toolkit.care.log"
     _description = "Relationship Care Execution"
+    _inherit = ["sales_toolkit.field.rights"]
     _order = "date desc, id desc"
     _rec_name = "description"
 

@@ -10,7 +10,7 @@ from .res_partner import CUSTOMER_TIERS
 class SalesToolkitCarePlan(models.Model):
     _name = "sales_toolkit.care.plan"
     _description = "Relationship Care Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales_toolkit.field.rights"]
     _order = "partner_id, id desc"
     _check_company_auto = True
 

@@ -5,6 +5,7 @@ from odoo.exceptions import ValidationError
 class SalesToolkitNeed(models.Model):
     _name = "sales_toolkit.need"
     _description = "Customer Core Need"
+    _inherit = ["sales_toolkit.field.rights"]
     # pain points first: the handbook weighs the cause behind a need above the need
     _order = "lead_id, is_pain_point desc, sequence, id"
 

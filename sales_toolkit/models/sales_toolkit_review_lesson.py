@@ -1,9 +1,13 @@
 from odoo import fields, models
 
+from .sales_toolkit_field_rights import LEADERS
+
 
 class SalesToolkitReviewLesson(models.Model):
     _name = "sales_toolkit.review.lesson"
     _description = "Review Meeting Lesson"
+    _inherit = ["sales_toolkit.field.rights"]
+    _toolkit_write_default = LEADERS
     _order = "meeting_id, kind desc, sequence, id"
     _check_company_auto = True
 

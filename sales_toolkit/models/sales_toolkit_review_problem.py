@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 class SalesToolkitReviewProblem(models.Model):
     _name = "sales_toolkit.review.problem"
     _description = "Review Meeting Problem"
+    _inherit = ["sales_toolkit.field.rights"]
     _order = "meeting_id, sequence, id"
     _check_company_auto = True
 

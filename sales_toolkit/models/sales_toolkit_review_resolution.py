@@ -1,9 +1,13 @@
 from odoo import api, fields, models
 
+from .sales_toolkit_field_rights import LEADERS
+
 
 class SalesToolkitReviewResolution(models.Model):
     _name = "sales_toolkit.review.resolution"
     _description = "Review Meeting Resolution"
+    _inherit = ["sales_toolkit.field.rights"]
+    _toolkit_write_default = LEADERS
     _order = "date desc, meeting_id, sequence, id"
     _check_company_auto = True
 

@@ -1,9 +1,13 @@
 from odoo import api, fields, models
 
+from .sales_toolkit_field_rights import MANAGERS
+
 
 class SalesToolkitStrategyKpi(models.Model):
     _name = "sales_toolkit.strategy.kpi"
     _description = "Sales Strategy Evaluation KPI"
+    _inherit = ["sales_toolkit.field.rights"]
+    _toolkit_write_default = MANAGERS
     _order = "strategy_id, sequence, id"
 
     strategy_id = fields.Many2one("sales_toolkit.strategy", required=True, ondelete="cascade", index=True)

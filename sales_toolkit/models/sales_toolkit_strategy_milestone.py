@@ -1,10 +1,18 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .sales_toolkit_field_rights import MANAGERS, SALESMAN
+
 
 class SalesToolkitStrategyMilestone(models.Model):
     _name = "sales_toolkit.strategy.milestone"
     _description = "Sales Strategy Milestone"
+    _inherit = ["sales_toolkit.field.rights"]
+    # managers plan, the owner marks their milestone done
+    _toolkit_write_default = MANAGERS
+    _toolkit_write_rights = {
+        "state": SALESMAN,
+    }
     _order = "date, sequence, id"
     _check_company_auto = True
 
@@ -130,9 +138,8 @@ class SalesToolkitStrategyMilestone(models.Model):
             if activity:
                 activity.write(values)
             else:
-                milestone.activity_id = milestone.strategy_id.activity_schedule(
-                    activity_type_id=todo.id, **values
-                )
+                activity = milestone.strategy_id.activity_schedule(activity_type_id=todo.id, **values)
+                milestone.sudo().activity_id = activity
 
     # ------------------------------------------------------------------
     # Actions

@@ -12,6 +12,7 @@ from odoo.tools import SQL, float_compare, float_is_zero, format_amount, format_
 
 from ..tools.periods import period_start
 from ..tools.tree import depth_first_rows
+from .sales_toolkit_field_rights import MANAGERS, SALESMAN, SYSTEM
 
 KPIS = [
     ("revenue", "Revenue"),
@@ -56,7 +57,19 @@ REP_WRITABLE_FIELDS = {"remarks"}
 class SalesToolkitTarget(models.Model):
     _name = "sales_toolkit.target"
     _description = "Sales Target"
-    _inherit = ["mail.thread", "mail.activity.mixin", "sales_toolkit.xlsx.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "sales_toolkit.xlsx.mixin",
+        "sales_toolkit.field.rights",
+    ]
+    # managers set targets; the rep adds remarks to theirs
+    _toolkit_write_default = MANAGERS
+    _toolkit_write_rights = {
+        "remarks": SALESMAN,
+        "state": SYSTEM,
+        "parent_path": SYSTEM,
+    }
     _order = "date_from desc, sequence, id"
     _parent_store = True
     _check_company_auto = True

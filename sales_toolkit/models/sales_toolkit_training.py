@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date
 
+from .sales_toolkit_field_rights import MANAGERS, SYSTEM
+
 TRAINING_TYPES = [
     ("product", "Product Knowledge"),
     ("selling_skills", "Selling Skills"),
@@ -33,7 +35,11 @@ class SalesToolkitTraining(models.Model):
 
     _name = "sales_toolkit.training"
     _description = "Sales Training"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales_toolkit.field.rights"]
+    _toolkit_write_default = MANAGERS
+    _toolkit_write_rights = {
+        "state": SYSTEM,
+    }
     _order = "date_start desc, id desc"
     _check_company_auto = True
 

@@ -3,6 +3,7 @@ from . import (
     test_care_plan,
     test_cockpit,
     test_customer_tier,
+    test_field_rights,
     test_followup,
     test_json2_api,
     test_need_match,
