@@ -36,11 +36,20 @@ def test_every_model_has_access_rules():
         for cls in (node for node in ast.walk(tree) if isinstance(node, ast.ClassDef)):
             if any(getattr(base, "attr", None) == "AbstractModel" for base in cls.bases):
                 continue  # no table, no access rules (the cockpit only reads other models)
-            for node in cls.body:
-                if isinstance(node, ast.Assign) and any(
-                    getattr(t, "id", None) == "_name" for t in node.targets
-                ):
-                    declared.add(node.value.value)
+            attrs = {
+                target.id: node.value
+                for node in cls.body
+                if isinstance(node, ast.Assign)
+                for target in node.targets
+                if isinstance(target, ast.Name)
+            }
+            if "_name" not in attrs:
+                continue
+            name = attrs["_name"].value
+            parents = ast.literal_eval(attrs["_inherit"]) if "_inherit" in attrs else []
+            if name not in ([parents] if isinstance(parents, str) else parents):
+                # a class that names the model it inherits extends it (e.g. with a mixin)
+                declared.add(name)
     acl = (MODULE / "security" / "ir.model.access.csv").read_text()
     for model in declared:
         assert f"model_{model.replace('.', '_')}," in acl, model

@@ -97,7 +97,7 @@ class SalesToolkitFieldRights(models.AbstractModel):
 
     def write(self, vals):
         self._toolkit_check_whole_numbers(vals)
-        return super().write(vals)
+        return super().write(self._toolkit_without_unchanged(vals))
 
     def copy_data(self, default=None):
         # a copy does not carry over what its author may not write: defaults and computes apply
@@ -124,6 +124,23 @@ class SalesToolkitFieldRights(models.AbstractModel):
         if not locked:
             return self
         return self.with_context({key: value for key, value in context.items() if key not in locked})
+
+    def _toolkit_without_unchanged(self, vals):
+        """``vals`` without the fields the user may not write but that would keep their value:
+        writing a record back as it is changes nothing (Odoo's contact merge writes every
+        stored field of the contact it keeps)."""
+        unchanged = {
+            name
+            for name, value in vals.items()
+            if (field := self._fields.get(name))
+            and field.type not in ("one2many", "many2many")
+            and not self._toolkit_may_write(field)
+            and all(
+                field.convert_to_cache(record[name], record) == field.convert_to_cache(value, record)
+                for record in self
+            )
+        }
+        return {name: value for name, value in vals.items() if name not in unchanged} if unchanged else vals
 
     @api.model
     def _toolkit_check_whole_numbers(self, vals):

@@ -324,8 +324,15 @@ class SalesToolkitStrategy(models.Model):
         excess = strategies._focus_excess()
         if excess and not self.env.context.get("sales_toolkit_focus_confirmed"):
             # the warning is the system's text: the manager only confirms or cancels
-            wizard = self.env["sales_toolkit.strategy.activate"].sudo().create(
-                {"strategy_ids": [fields.Command.set(strategies.ids)], "message": self._focus_message(excess)}
+            wizard = (
+                self.env["sales_toolkit.strategy.activate"]
+                .sudo()
+                .create(
+                    {
+                        "strategy_ids": [fields.Command.set(strategies.ids)],
+                        "message": self._focus_message(excess),
+                    }
+                )
             )
             return {
                 "type": "ir.actions.act_window",

@@ -327,6 +327,16 @@ class TestCustomerTierRights(FieldRightsCommon):
     def test_other_company(self):
         self.assertTierRefused(self.salesman_b)
 
+    def test_contact_merge_keeps_the_measured_tier(self):
+        """Odoo's merge writes every stored field of the contact it keeps back to it: that is no
+        change of the tier, and the merge goes through (the nightly job measures the merged one)."""
+        duplicate = self.env["res.partner"].create({"name": "Tiered Co. (duplicate)", "is_company": True})
+        self.env["res.partner"]._toolkit_store_tiers(self.company, {duplicate.id: "vip"})
+        merge = self.env["base.partner.merge.automatic.wizard"].with_user(self.manager)
+        merge._merge((self.customer | duplicate).ids, self.customer.with_user(self.manager))
+        self.assertFalse(duplicate.exists())
+        self.assertEqual(self.customer.customer_tier, "regular")
+
 
 @tagged("post_install", "-at_install")
 class TestMeetingStateRights(FieldRightsCommon):
