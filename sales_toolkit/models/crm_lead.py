@@ -8,6 +8,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL, format_amount
 
+from .sales_toolkit_field_rights import LEADERS, SYSTEM
+
 INTENT_TIERS = [("high", "High Intent"), ("medium", "Medium Intent"), ("low", "Low Intent")]
 MATCH_LEVELS = [("high", "High Match"), ("medium", "Medium Match"), ("low", "Low Match")]
 POWER_LEVELS = [("high", "Strong"), ("medium", "Medium"), ("low", "Weak")]
@@ -64,7 +66,20 @@ def toolkit_band_sql(value, high, medium):
 
 class CrmLead(models.Model):
     _name = "crm.lead"
-    _inherit = ["crm.lead", "sales_toolkit.pipl.mixin", "sales_toolkit.date.bounds"]
+    _inherit = [
+        "crm.lead",
+        "sales_toolkit.pipl.mixin",
+        "sales_toolkit.date.bounds",
+        "sales_toolkit.field.rights",
+    ]
+    # the reviewer's (phone verification, strategy review) and the system's; the rest is the rep's
+    _toolkit_write_rights = {
+        "verified_by_id": LEADERS,
+        "verified_date": LEADERS,
+        "toolkit_reviewed_date": LEADERS,
+        "toolkit_review_followup_id": LEADERS,
+        "match_evaluated_date": SYSTEM,
+    }
 
     # Prospect capture (tool 3). Channel, contact, job position and expected
     # revenue stay crm.lead's own fields (source_id, medium_id, contact_name,
@@ -613,8 +628,11 @@ class CrmLead(models.Model):
     def _toolkit_mark_match_evaluated(self):
         if not self:
             return
+        # the date is the system's to write: those who may change the leads (or their needs) set it
+        self.check_access("write")
         today = self.env.company._toolkit_today()
-        self.filtered(lambda lead: lead.match_evaluated_date != today).write({"match_evaluated_date": today})
+        stale = self.filtered(lambda lead: lead.match_evaluated_date != today)
+        stale.sudo().write({"match_evaluated_date": today})
 
     @api.model
     def _toolkit_regrade(self, companies, fnames=None):

@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class CrmTeam(models.Model):
-    _inherit = "crm.team"
+    _name = "crm.team"
+    _inherit = ["crm.team", "sales_toolkit.field.rights"]
 
     toolkit_digest_date = fields.Datetime(
         string="Last Follow-up Digest",

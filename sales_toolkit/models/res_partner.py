@@ -8,13 +8,21 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount
 
+from .sales_toolkit_field_rights import MANAGERS, SYSTEM
+
 CUSTOMER_TIERS = [("vip", "VIP"), ("key", "Key Account"), ("regular", "Regular")]
 SALES_STAFF = "sales_team.group_sale_salesman"
 
 
 class ResPartner(models.Model):
     _name = "res.partner"
-    _inherit = ["res.partner", "sales_toolkit.pipl.mixin"]
+    _inherit = ["res.partner", "sales_toolkit.pipl.mixin", "sales_toolkit.field.rights"]
+    # the tier is measured every night; only a manager's override (with its reason) changes it
+    _toolkit_write_rights = {
+        "customer_tier": SYSTEM,
+        "tier_override": MANAGERS,
+        "tier_override_reason": MANAGERS,
+    }
 
     # Toolkit data is for the sales staff: portal and public users read their own partner, and
     # other internal users the whole address book, but neither sees tiers, purchases or referrals.
@@ -252,7 +260,9 @@ class ResPartner(models.Model):
                 old=labels.get(old, "-"),
                 new=labels[new],
                 amount=format_amount(self.env, amount, company.currency_id),
-                why=self.env._(" (set by hand)") if partner.tier_override else "",
+                why=self.env._(" (set by hand: %(reason)s)", reason=partner.tier_override_reason)
+                if partner.tier_override
+                else "",
             )
             for partner, (old, new, amount) in changes.items()
         }

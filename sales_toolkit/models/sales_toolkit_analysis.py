@@ -13,6 +13,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_compare, format_amount, format_date, formatLang
 
 from ..tools.periods import period_start
+from .sales_toolkit_field_rights import MANAGERS, SYSTEM
 from .sales_toolkit_target import CUSTOMER_TYPES
 
 ANALYSIS_PERIODS = [("month", "Month"), ("quarter", "Quarter")]
@@ -61,7 +62,12 @@ class SalesToolkitAnalysis(models.Model):
         "sales_toolkit.xlsx.mixin",
         "sales_toolkit.company.mixin",
         "sales_toolkit.date.bounds",
+        "sales_toolkit.field.rights",
     ]
+    _toolkit_write_default = MANAGERS
+    _toolkit_write_rights = {
+        "state": SYSTEM,
+    }
     _order = "date_from desc, id desc"
     _check_company_auto = True
 
@@ -365,7 +371,7 @@ class SalesToolkitAnalysis(models.Model):
         # lines that no longer have data go, unless someone explained or followed them up
         stale = self.env["sales_toolkit.analysis.line"].concat(*existing.values())
         stale.filtered(lambda line: not line.root_cause and not line.measure_ids).unlink()
-        self.previous_id = previous
+        self.sudo().previous_id = previous
 
     @api.model
     def _change_rate(self, value, base):

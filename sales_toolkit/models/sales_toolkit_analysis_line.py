@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_amount, formatLang
 
 from .sales_toolkit_analysis import DIMENSIONS, LINE_FIGURE_FIELDS, LINE_KEY_FIELDS
+from .sales_toolkit_field_rights import MANAGERS, SYSTEM
 from .sales_toolkit_target import CUSTOMER_TYPES, KPIS
 
 ROOT_CAUSE_CATEGORIES = [
@@ -44,7 +45,12 @@ ROOT_CAUSE_MIN_LENGTH = 15
 class SalesToolkitAnalysisLine(models.Model):
     _name = "sales_toolkit.analysis.line"
     _description = "Performance Analysis Line"
-    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.parent.mixin"]
+    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.parent.mixin", "sales_toolkit.field.rights"]
+    # managers explain the lines; the generation writes the rest
+    _toolkit_write_default = MANAGERS
+    _toolkit_write_rights = {
+        "analysis_id": SYSTEM,
+    }
     _order = "analysis_id, sequence, id"
     _check_company_auto = True
     _toolkit_parent_fields = ("analysis_id",)

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from .sales_toolkit_field_rights import MANAGERS
 from .sales_toolkit_task import TASK_STATES
 
 
@@ -12,7 +13,9 @@ class SalesToolkitAnalysisMeasure(models.Model):
         "sales_toolkit.company.mixin",
         "sales_toolkit.parent.mixin",
         "sales_toolkit.date.bounds",
+        "sales_toolkit.field.rights",
     ]
+    _toolkit_write_default = MANAGERS
     _order = "date_deadline, id"
     _check_company_auto = True
     _toolkit_parent_fields = ("line_id",)

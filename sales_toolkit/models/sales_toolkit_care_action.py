@@ -27,6 +27,7 @@ class SalesToolkitCareAction(models.Model):
         "sales_toolkit.company.mixin",
         "sales_toolkit.parent.mixin",
         "sales_toolkit.date.bounds",
+        "sales_toolkit.field.rights",
     ]
     _order = "plan_id, sequence, id"
     _check_company_auto = True

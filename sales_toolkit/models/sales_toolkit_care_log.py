@@ -10,6 +10,7 @@ class SalesToolkitCareLog(models.Model):
         "sales_toolkit.company.mixin",
         "sales_toolkit.parent.mixin",
         "sales_toolkit.date.bounds",
+        "sales_toolkit.field.rights",
     ]
     _order = "date desc, id desc"
     _rec_name = "description"

@@ -17,6 +17,7 @@ class SalesToolkitCarePlan(models.Model):
         "mail.activity.mixin",
         "sales_toolkit.company.mixin",
         "sales_toolkit.date.bounds",
+        "sales_toolkit.field.rights",
     ]
     _order = "partner_id, id desc"
     _check_company_auto = True

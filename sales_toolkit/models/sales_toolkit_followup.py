@@ -5,6 +5,8 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL, format_date
 
+from .sales_toolkit_field_rights import SALESMAN, SYSTEM
+
 CHANNELS = [
     ("phone", "Phone"),
     ("visit", "Visit"),
@@ -23,7 +25,15 @@ class SalesToolkitFollowup(models.Model):
         "sales_toolkit.company.mixin",
         "sales_toolkit.parent.mixin",
         "sales_toolkit.date.bounds",
+        "sales_toolkit.field.rights",
     ]
+    # the service-level clock runs from logging to the Responded and Resolved buttons
+    _toolkit_write_rights = {
+        "user_id": SALESMAN,
+        "reported_date": SYSTEM,
+        "responded_date": SYSTEM,
+        "resolved_date": SYSTEM,
+    }
     _order = "date desc, id desc"
     _rec_name = "summary"
     _check_company_auto = True
@@ -44,8 +54,21 @@ class SalesToolkitFollowup(models.Model):
     next_action_user_id = fields.Many2one("res.users", check_company=True, string="Next Action Owner")
     next_action_deadline = fields.Date()
     result = fields.Selection(RESULTS, required=True, default="pending")
-    stage_id = fields.Many2one("crm.stage", string="Stage When Logged", readonly=True, ondelete="set null")
-    probability = fields.Float(string="Probability When Logged", readonly=True, aggregator="avg")
+    stage_id = fields.Many2one(
+        "crm.stage",
+        string="Stage When Logged",
+        compute="_compute_progress_when_logged",
+        store=True,
+        precompute=True,
+        ondelete="set null",
+    )
+    probability = fields.Float(
+        string="Probability When Logged",
+        compute="_compute_progress_when_logged",
+        store=True,
+        precompute=True,
+        aggregator="avg",
+    )
     # Customer issues (tool 6): service levels by customer tier
     kind = fields.Selection(
         [("contact", "Follow-up"), ("issue", "Customer Issue")], required=True, default="contact"
@@ -62,6 +85,13 @@ class SalesToolkitFollowup(models.Model):
         help="The response or the resolution came, or is still missing, after its deadline.",
     )
     activity_id = fields.Many2one("mail.activity", readonly=True, copy=False)
+
+    @api.depends("lead_id")
+    def _compute_progress_when_logged(self):
+        # the lead's progress when logged: the stale rule compares against it
+        for followup in self:
+            followup.stage_id = followup.lead_id.stage_id
+            followup.probability = followup.lead_id.probability
 
     @api.depends("kind", "reported_date", "lead_id.partner_id", "lead_id.company_id")
     def _compute_sla_deadlines(self):
@@ -150,12 +180,6 @@ class SalesToolkitFollowup(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_logged_by(vals)
-        leads = self.env["crm.lead"].browse({vals["lead_id"] for vals in vals_list if vals.get("lead_id")})
-        for vals in vals_list:
-            # the lead's progress when logged: the stale rule compares against it
-            lead = next((rec for rec in leads if rec.id == vals.get("lead_id")), leads.browse())
-            vals.setdefault("stage_id", lead.stage_id.id)
-            vals.setdefault("probability", lead.probability)
         followups = super().create(vals_list)
         followups._sync_activity()
         return followups
@@ -193,19 +217,32 @@ class SalesToolkitFollowup(models.Model):
             if activity:
                 activity.with_context(toolkit_check_assignee=True).write(values)
             else:
-                followup.activity_id = followup.lead_id.with_context(
-                    toolkit_check_assignee=True
-                ).activity_schedule(activity_type_id=todo.id, **values)
+                activity = followup.lead_id.with_context(toolkit_check_assignee=True).activity_schedule(
+                    activity_type_id=todo.id, **values
+                )
+                followup.sudo().activity_id = activity
 
     def action_mark_responded(self):
-        self.filtered(lambda followup: not followup.responded_date).responded_date = fields.Datetime.now()
+        self._set_service_times(responded=True)
         return True
 
     def action_mark_resolved(self):
-        now = fields.Datetime.now()
-        for followup in self:
-            followup.write({"resolved_date": now, "responded_date": followup.responded_date or now})
+        self._set_service_times(responded=True, resolved=True)
         return True
+
+    def _set_service_times(self, responded=False, resolved=False):
+        """The service-level clock is the system's: the buttons stamp it, for those who may
+        change the follow-up."""
+        self.check_access("write")
+        now = fields.Datetime.now()
+        for followup in self.sudo():
+            values = {}
+            if responded and not followup.responded_date:
+                values["responded_date"] = now
+            if resolved:
+                values["resolved_date"] = now
+            if values:
+                followup.write(values)
 
     def action_mark_done(self):
         self.write({"result": "done"})

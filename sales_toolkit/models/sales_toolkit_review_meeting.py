@@ -3,6 +3,8 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .sales_toolkit_field_rights import LEADERS, SYSTEM
+
 MEETING_STATES = [
     ("planned", "Planned"),
     ("held", "Held"),
@@ -21,7 +23,12 @@ class SalesToolkitReviewMeeting(models.Model):
         "sales_toolkit.pipl.mixin",
         "sales_toolkit.company.mixin",
         "sales_toolkit.date.bounds",
+        "sales_toolkit.field.rights",
     ]
+    _toolkit_write_default = LEADERS
+    _toolkit_write_rights = {
+        "state": SYSTEM,
+    }
     _order = "date_start desc, id desc"
     _check_company_auto = True
     # attendees discuss a meeting they can read
@@ -195,9 +202,14 @@ class SalesToolkitReviewMeeting(models.Model):
         if self.filtered(lambda meeting: meeting.state not in states):
             raise UserError(message)
 
+    def _set_state(self, state):
+        # the button checked the move; the state itself is the system's to write
+        self.check_access("write")
+        self.sudo().write({"state": state})
+
     def action_hold(self):
         self._check_state(("planned",), self.env._("Only a planned meeting can be held."))
-        self.write({"state": "held"})
+        self._set_state("held")
         return True
 
     def action_send_agenda(self):
@@ -208,22 +220,22 @@ class SalesToolkitReviewMeeting(models.Model):
     def action_send_minutes(self):
         self._check_state(("held", "minutes_sent"), self.env._("Minutes are sent once the meeting is held."))
         self._send_to_attendees("sales_toolkit.mail_template_review_meeting_minutes")
-        self.filtered(lambda meeting: meeting.state == "held").write({"state": "minutes_sent"})
+        self.filtered(lambda meeting: meeting.state == "held")._set_state("minutes_sent")
         return True
 
     def action_close(self):
         self._check_state(("minutes_sent",), self.env._("Send the minutes before closing the meeting."))
-        self.write({"state": "closed"})
+        self._set_state("closed")
         return True
 
     def action_cancel(self):
         self._check_state(("planned", "held"), self.env._("Only a planned or held meeting can be cancelled."))
-        self.write({"state": "cancelled"})
+        self._set_state("cancelled")
         return True
 
     def action_reset(self):
         self._check_state(("cancelled",), self.env._("Only a cancelled meeting can be planned again."))
-        self.write({"state": "planned"})
+        self._set_state("planned")
         return True
 
     def action_add_problem(self):
@@ -303,7 +315,7 @@ class SalesToolkitReviewMeeting(models.Model):
             if not open_items or not meeting.followup_user_id or meeting.state == "cancelled":
                 if activity:
                     activity.action_feedback(feedback=self.env._("All action items are done."))
-                meeting.reminder_activity_id = False
+                meeting.sudo().reminder_activity_id = False
                 continue
             note = Markup("<ul>%s</ul>") % Markup().join(
                 Markup("<li>%s</li>")
@@ -324,7 +336,8 @@ class SalesToolkitReviewMeeting(models.Model):
             if activity:
                 activity.write(values)
             else:
-                meeting.reminder_activity_id = meeting.activity_schedule(activity_type_id=todo.id, **values)
+                activity = meeting.activity_schedule(activity_type_id=todo.id, **values)
+                meeting.sudo().reminder_activity_id = activity
 
     @api.model
     def _cron_remind_followup_owners(self, batch_size=200):

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .sales_toolkit_field_rights import LEADERS
+
 
 class SalesToolkitReviewResolution(models.Model):
     _name = "sales_toolkit.review.resolution"
@@ -9,7 +11,9 @@ class SalesToolkitReviewResolution(models.Model):
         "sales_toolkit.company.mixin",
         "sales_toolkit.parent.mixin",
         "sales_toolkit.date.bounds",
+        "sales_toolkit.field.rights",
     ]
+    _toolkit_write_default = LEADERS
     _order = "date desc, meeting_id, sequence, id"
     _check_company_auto = True
     _toolkit_parent_fields = ("meeting_id",)

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
+from .sales_toolkit_field_rights import MANAGERS, SYSTEM
+
 # The handbook: focus on 1-2 core strategies at a time.
 FOCUS_LIMIT = 2
 
@@ -23,7 +25,12 @@ class SalesToolkitStrategy(models.Model):
         "mail.activity.mixin",
         "sales_toolkit.company.mixin",
         "sales_toolkit.date.bounds",
+        "sales_toolkit.field.rights",
     ]
+    _toolkit_write_default = MANAGERS
+    _toolkit_write_rights = {
+        "state": SYSTEM,
+    }
     _order = "date_from desc, id desc"
     _check_company_auto = True
     # reps who read a plan may discuss it and close the activities of their milestones
@@ -317,14 +324,23 @@ class SalesToolkitStrategy(models.Model):
                 )
 
     def action_activate(self):
+        self.check_access("write")
         strategies = self.filtered(lambda s: s.state == "draft")
         if not strategies:
             return True
         strategies._check_ready()
         excess = strategies._focus_excess()
         if excess and not self.env.context.get("sales_toolkit_focus_confirmed"):
-            wizard = self.env["sales_toolkit.strategy.activate"].create(
-                {"strategy_ids": [fields.Command.set(strategies.ids)], "message": self._focus_message(excess)}
+            # the warning is the system's text: the manager only confirms or cancels
+            wizard = (
+                self.env["sales_toolkit.strategy.activate"]
+                .sudo()
+                .create(
+                    {
+                        "strategy_ids": [fields.Command.set(strategies.ids)],
+                        "message": self._focus_message(excess),
+                    }
+                )
             )
             return {
                 "type": "ir.actions.act_window",
@@ -346,20 +362,25 @@ class SalesToolkitStrategy(models.Model):
                         names=", ".join(overlapping.mapped("name")),
                     )
                 )
-        strategies.with_context(sales_toolkit_focus_confirmed=True).write({"state": "active"})
+        strategies._set_state("active")
         return True
 
     def action_done(self):
-        self.filtered(lambda s: s.state == "active").write({"state": "done"})
+        self.filtered(lambda s: s.state == "active")._set_state("done")
         return True
 
     def action_cancel(self):
-        self.filtered(lambda s: s.state in ("draft", "active")).write({"state": "cancelled"})
+        self.filtered(lambda s: s.state in ("draft", "active"))._set_state("cancelled")
         return True
 
     def action_draft(self):
-        self.filtered(lambda s: s.state == "cancelled").write({"state": "draft"})
+        self.filtered(lambda s: s.state == "cancelled")._set_state("draft")
         return True
+
+    def _set_state(self, state):
+        # the button checked the move (and the focus rule was confirmed); the state is the system's
+        self.check_access("write")
+        self.sudo().with_context(sales_toolkit_focus_confirmed=True).write({"state": state})
 
     def action_open_milestones(self):
         self.ensure_one()

@@ -1,10 +1,13 @@
 from odoo import api, fields, models
 
+from .sales_toolkit_field_rights import MANAGERS
+
 
 class SalesToolkitStrategyKpi(models.Model):
     _name = "sales_toolkit.strategy.kpi"
     _description = "Sales Strategy Evaluation KPI"
-    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.parent.mixin"]
+    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.parent.mixin", "sales_toolkit.field.rights"]
+    _toolkit_write_default = MANAGERS
     _order = "strategy_id, sequence, id"
     _check_company_auto = True
     _toolkit_parent_fields = ("strategy_id",)

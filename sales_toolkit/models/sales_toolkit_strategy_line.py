@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .sales_toolkit_field_rights import MANAGERS
+
 MARKETING_MIX = [
     ("product", "Product"),
     ("price", "Price"),
@@ -11,7 +13,8 @@ MARKETING_MIX = [
 class SalesToolkitStrategyLine(models.Model):
     _name = "sales_toolkit.strategy.line"
     _description = "Sales Strategy Line (4P)"
-    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.parent.mixin"]
+    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.parent.mixin", "sales_toolkit.field.rights"]
+    _toolkit_write_default = MANAGERS
     _order = "strategy_id, sequence, id"
     _check_company_auto = True
     _toolkit_parent_fields = ("strategy_id",)

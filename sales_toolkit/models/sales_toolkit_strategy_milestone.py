@@ -1,11 +1,23 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .sales_toolkit_field_rights import MANAGERS, SALESMAN
+
 
 class SalesToolkitStrategyMilestone(models.Model):
     _name = "sales_toolkit.strategy.milestone"
     _description = "Sales Strategy Milestone"
-    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.parent.mixin", "sales_toolkit.date.bounds"]
+    _inherit = [
+        "sales_toolkit.company.mixin",
+        "sales_toolkit.parent.mixin",
+        "sales_toolkit.date.bounds",
+        "sales_toolkit.field.rights",
+    ]
+    # managers plan, the owner marks their milestone done
+    _toolkit_write_default = MANAGERS
+    _toolkit_write_rights = {
+        "state": SALESMAN,
+    }
     _order = "date, sequence, id"
     _check_company_auto = True
     _toolkit_parent_fields = ("strategy_id",)
@@ -133,9 +145,8 @@ class SalesToolkitStrategyMilestone(models.Model):
             if activity:
                 activity.write(values)
             else:
-                milestone.activity_id = milestone.strategy_id.activity_schedule(
-                    activity_type_id=todo.id, **values
-                )
+                activity = milestone.strategy_id.activity_schedule(activity_type_id=todo.id, **values)
+                milestone.sudo().activity_id = activity
 
     # ------------------------------------------------------------------
     # Actions

@@ -1,12 +1,15 @@
 from odoo import fields, models
 
+from .sales_toolkit_field_rights import MANAGERS
+
 LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High")]
 
 
 class SalesToolkitStrategyRisk(models.Model):
     _name = "sales_toolkit.strategy.risk"
     _description = "Sales Strategy Risk"
-    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.parent.mixin"]
+    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.parent.mixin", "sales_toolkit.field.rights"]
+    _toolkit_write_default = MANAGERS
     _order = "strategy_id, sequence, id"
     _check_company_auto = True
     _toolkit_parent_fields = ("strategy_id",)

@@ -1,10 +1,13 @@
 from odoo import api, fields, models
 
+from .sales_toolkit_field_rights import MANAGERS
+
 
 class SalesToolkitStrength(models.Model):
     _name = "sales_toolkit.strength"
     _description = "Company Strength"
-    _inherit = ["sales_toolkit.company.mixin"]
+    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.field.rights"]
+    _toolkit_write_default = MANAGERS
     _order = "sequence, name, id"
     _check_company_auto = True
 

@@ -13,6 +13,7 @@ from odoo.tools import SQL, float_compare, float_is_zero, format_amount, format_
 
 from ..tools.periods import period_start
 from ..tools.tree import depth_first_rows
+from .sales_toolkit_field_rights import MANAGERS, SALESMAN, SYSTEM
 
 KPIS = [
     ("revenue", "Revenue"),
@@ -64,7 +65,15 @@ class SalesToolkitTarget(models.Model):
         "sales_toolkit.company.mixin",
         "sales_toolkit.parent.mixin",
         "sales_toolkit.date.bounds",
+        "sales_toolkit.field.rights",
     ]
+    # managers set targets; the rep adds remarks to theirs
+    _toolkit_write_default = MANAGERS
+    _toolkit_write_rights = {
+        "remarks": SALESMAN,
+        "state": SYSTEM,
+        "parent_path": SYSTEM,
+    }
     _order = "date_from desc, sequence, id"
     _parent_store = True
     _check_company_auto = True

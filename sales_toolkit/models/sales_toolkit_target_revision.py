@@ -1,10 +1,14 @@
 from odoo import fields, models
 
+from .sales_toolkit_field_rights import SYSTEM
+
 
 class SalesToolkitTargetRevision(models.Model):
     _name = "sales_toolkit.target.revision"
     _description = "Sales Target Revision"
-    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.parent.mixin"]
+    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.parent.mixin", "sales_toolkit.field.rights"]
+    # revisions are logged by the Revise action, never written by hand
+    _toolkit_write_default = SYSTEM
     _order = "date desc, id desc"
     _check_company_auto = True
     _toolkit_parent_fields = ("target_id",)

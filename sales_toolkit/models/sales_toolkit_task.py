@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date, formatLang
 
 from ..tools.tree import depth_first_rows
+from .sales_toolkit_field_rights import LEADERS, SYSTEM
 
 MEASURES = [
     ("manual", "Typed by the owner"),
@@ -33,7 +34,14 @@ class SalesToolkitTask(models.Model):
         "sales_toolkit.company.mixin",
         "sales_toolkit.parent.mixin",
         "sales_toolkit.date.bounds",
+        "sales_toolkit.field.rights",
     ]
+    _toolkit_write_rights = {
+        "reviewer_id": LEADERS,
+        "team_id": LEADERS,
+        "state": SYSTEM,
+        "parent_path": SYSTEM,
+    }
     _order = "date_deadline, sequence, id"
     _parent_store = True
     _check_company_auto = True
@@ -174,12 +182,11 @@ class SalesToolkitTask(models.Model):
 
     @api.depends("team_id", "user_id")
     def _compute_reviewer_id(self):
+        # the owner's team leader, also when the task changes hands; without one, who reviewed
+        # it so far, else the assigner; never the owner (leaders and managers may choose another)
         for task in self:
-            leader = task.team_id.user_id
-            if not task.reviewer_id:
-                # nobody reviews their own task: without a team leader, the assigner does
-                candidate = leader if leader and leader != task.user_id else self.env.user
-                task.reviewer_id = candidate if candidate != task.user_id else False
+            candidates = task.team_id.user_id | task.reviewer_id | self.env.user
+            task.reviewer_id = next((user for user in candidates if user != task.user_id), False)
 
     @api.depends("measure")
     def _compute_unit(self):

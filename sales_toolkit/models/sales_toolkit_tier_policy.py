@@ -2,12 +2,14 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .res_partner import CUSTOMER_TIERS
+from .sales_toolkit_field_rights import MANAGERS
 
 
 class SalesToolkitTierPolicy(models.Model):
     _name = "sales_toolkit.tier.policy"
     _description = "Customer Tier Policy"
-    _inherit = ["sales_toolkit.company.mixin"]
+    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.field.rights"]
+    _toolkit_write_default = MANAGERS
     _order = "company_id, sequence, id"
     _check_company_auto = True
 

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date
 
 from ..tools.date_bounds import in_date_bounds
+from .sales_toolkit_field_rights import MANAGERS, SYSTEM
 
 TRAINING_TYPES = [
     ("product", "Product Knowledge"),
@@ -40,7 +41,12 @@ class SalesToolkitTraining(models.Model):
         "mail.activity.mixin",
         "sales_toolkit.company.mixin",
         "sales_toolkit.date.bounds",
+        "sales_toolkit.field.rights",
     ]
+    _toolkit_write_default = MANAGERS
+    _toolkit_write_rights = {
+        "state": SYSTEM,
+    }
     _order = "date_start desc, id desc"
     _check_company_auto = True
 

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import float_compare
 
+from .sales_toolkit_field_rights import MANAGERS, SALESMAN
 from .sales_toolkit_training import RESULT_FIELDS
 
 # typed scores and their scales: field -> (lowest, highest)
@@ -33,7 +34,20 @@ class SalesToolkitTrainingParticipant(models.Model):
 
     _name = "sales_toolkit.training.participant"
     _description = "Sales Training Participant"
-    _inherit = ["sales_toolkit.pipl.mixin", "sales_toolkit.company.mixin", "sales_toolkit.parent.mixin"]
+    _inherit = [
+        "sales_toolkit.pipl.mixin",
+        "sales_toolkit.company.mixin",
+        "sales_toolkit.parent.mixin",
+        "sales_toolkit.field.rights",
+    ]
+    # managers enter scores; the participant rates the training, their manager the behaviour
+    _toolkit_write_default = MANAGERS
+    _toolkit_write_rights = {
+        "satisfaction": SALESMAN,
+        "reaction_comment": SALESMAN,
+        "behaviour_rating": SALESMAN,
+        "behaviour_note": SALESMAN,
+    }
     _order = "training_id, id"
     _rec_name = "user_id"
     _check_company_auto = True
@@ -173,6 +187,19 @@ class SalesToolkitTrainingParticipant(models.Model):
     def _check_scales(self):
         for line in self:
             line._check_values({name: line[name] for name in (*SCALES, *COUNT_FIELDS)})
+
+    @api.constrains("passed", "post_score")
+    def _check_passed_on_score(self):
+        for line in self:
+            if line.passed and not line.post_score:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s cannot pass %(training)s without a post-training test score: enter "
+                        "the score, the pass follows from it.",
+                        user=line.user_id.name,
+                        training=line.training_id.name,
+                    )
+                )
 
     @api.constrains("training_id", "user_id")
     def _check_unique_participant(self):

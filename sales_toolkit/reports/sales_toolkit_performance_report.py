@@ -14,6 +14,7 @@ class SalesToolkitPerformanceReport(models.Model):
 
     _name = "sales_toolkit.performance.report"
     _description = "Sales Performance Analysis"
+    _inherit = ["sales_toolkit.field.rights"]
     _auto = False
     _order = "month desc"
     _rec_name = "month"

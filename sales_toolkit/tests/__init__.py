@@ -4,6 +4,7 @@ from . import (
     test_care_plan,
     test_cockpit,
     test_customer_tier,
+    test_field_rights,
     test_followup,
     test_integrity,
     test_jobs,

@@ -3,10 +3,14 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.sales_toolkit_field_rights import LEADERS
+
 
 class SalesToolkitLeadReview(models.TransientModel):
     _name = "sales_toolkit.lead.review"
     _description = "Stale Lead Review"
+    _inherit = ["sales_toolkit.field.rights"]
+    _toolkit_write_default = LEADERS
 
     lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade")
     decision = fields.Selection(

@@ -1,9 +1,13 @@
 from odoo import api, fields, models
 
+from ..models.sales_toolkit_field_rights import MANAGERS
+
 
 class SalesToolkitTargetRevise(models.TransientModel):
     _name = "sales_toolkit.target.revise"
     _description = "Revise a Sales Target"
+    _inherit = ["sales_toolkit.field.rights"]
+    _toolkit_write_default = MANAGERS
 
     target_id = fields.Many2one("sales_toolkit.target", required=True, ondelete="cascade")
     current_value = fields.Float(related="target_id.target_value", string="Current Target")

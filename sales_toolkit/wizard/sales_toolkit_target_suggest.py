@@ -2,10 +2,14 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
+from ..models.sales_toolkit_field_rights import MANAGERS
+
 
 class SalesToolkitTargetSuggest(models.TransientModel):
     _name = "sales_toolkit.target.suggest"
     _description = "Suggest a Sales Target from History"
+    _inherit = ["sales_toolkit.field.rights"]
+    _toolkit_write_default = MANAGERS
 
     target_id = fields.Many2one("sales_toolkit.target", required=True, ondelete="cascade")
     kpi_unit = fields.Char(related="target_id.kpi_unit")
