@@ -76,6 +76,10 @@ POSITIVE = [
     ("card 4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1", ["bank_card"]),
     ("card 4111111111111111, ID 11010519491231002X", ["resident_id", "bank_card"]),
     ("ID 110105 19491231 002X, 卡 6222-0212-3456-7890-128", ["resident_id", "bank_card"]),
+    ("ID 110105 1949-1231.002X", ["resident_id"]),
+    ("ID 1101-0519 4912/3100 2X", ["resident_id"]),
+    ("card 4111 1111-1111.1111", ["bank_card"]),
+    ("card 6222-0212.3456 7890 128", ["bank_card"]),
 ]
 
 # Each must pass: phone numbers, amounts, dates, order numbers, postcodes, product
@@ -118,6 +122,8 @@ NEGATIVE = [
     ("金额￥１２３，４５６．７８", []),
     ("1 2 3 4 5 6 7 8 9 10 11 12", []),
     ("&lt;b&gt;1234&lt;/b&gt; 5678", []),
+    ("call 010-6552 9988 or 13800138000 / 2026-12-02 4111", []),
+    ("numbers 2024-2025 2026.2027 1000/2000", []),
     (
         "Q1: target 1000, actual 950 (95%), YoY +12%, MoM +8%; East 300 -> 330; call Zhang "
         "on 13800138000 before 2026-04-10; order S00042 of ¥1,234,567.89.",

@@ -8,9 +8,10 @@ class SalesToolkitCompanyMixin(models.AbstractModel):
     Odoo checks the company record rule of a new record, but a write only against the
     record as it was: without this check a user could move a record to a company they
     do not belong to, where its users read it and its own company no longer does. A
-    model's own company may only be one of the user's companies; a company related to
-    the parent (an action's plan, a follow-up's lead) follows the parent and is not
-    written on its own. The superuser (scheduled jobs, generated records) is exempt.
+    model's own company may only be one of the user's companies. A company related to
+    the parent (an action's plan, a follow-up's lead) follows the parent: it is read-only,
+    so the field rights (sales_toolkit.field.rights) refuse writing it on its own. The
+    superuser (scheduled jobs, generated records) is exempt.
     """
 
     _name = "sales_toolkit.company.mixin"
@@ -19,15 +20,11 @@ class SalesToolkitCompanyMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         self._toolkit_check_company_values(vals_list)
-        records = super().create(vals_list)
-        records._toolkit_check_company_follows_parent(vals_list)
-        return records
+        return super().create(vals_list)
 
     def write(self, vals):
         self._toolkit_check_company_values([vals])
-        res = super().write(vals)
-        self._toolkit_check_company_follows_parent([vals])
-        return res
+        return super().write(vals)
 
     def _toolkit_check_company_values(self, vals_list):
         if self.env.su or self._fields["company_id"].related:
@@ -42,19 +39,5 @@ class SalesToolkitCompanyMixin(models.AbstractModel):
                     "You do not work for %(company)s: put the %(document)s in one of your companies.",
                     document=self.env["ir.model"]._get(self._name).name,
                     company=foreign[0].sudo().name,
-                )
-            )
-
-    def _toolkit_check_company_follows_parent(self, vals_list):
-        related = self._fields["company_id"].related
-        if self.env.su or not related or not any("company_id" in vals for vals in vals_list):
-            return
-        if any(record.company_id != record.mapped(related) for record in self.sudo()):
-            parent_model = self._fields[related.split(".")[0]].comodel_name
-            raise AccessError(
-                self.env._(
-                    "The %(document)s belongs to the company of its %(parent)s: move the %(parent)s instead.",
-                    document=self.env["ir.model"]._get(self._name).name,
-                    parent=self.env["ir.model"]._get(parent_model).name,
                 )
             )

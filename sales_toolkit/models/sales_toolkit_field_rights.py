@@ -123,7 +123,10 @@ class SalesToolkitFieldRights(models.AbstractModel):
         ]
         if not locked:
             return self
-        return self.with_context({key: value for key, value in context.items() if key not in locked})
+        # a new context without those keys (with_context can only add or change keys)
+        return self.with_env(
+            self.env(context={key: value for key, value in context.items() if key not in locked})
+        )
 
     def _toolkit_without_unchanged(self, vals):
         """``vals`` without the fields the user may not write but that would keep their value:

@@ -14,7 +14,7 @@ hide it: HTML tags are dropped and entities decoded, full-width characters
 (０-９, Ｘ) become ASCII (NFKC), invisible characters are removed, and digit
 groups separated by spaces, dashes, dots, slashes or line breaks are read
 together, also next to Latin letters. Separators are only ever dropped between
-digits, the same separator between all the groups of a number, and every
+digits (a card with mixed separators only in printed groups of four), and every
 candidate must still pass the check character or the Luhn test, so that phone
 numbers, amounts, dates and order numbers stay accepted.
 """
@@ -117,6 +117,11 @@ def _is_card_grouping(lengths):
     )
 
 
+def _is_printed_in_fours(lengths):
+    """Groups of four digits, the last one shorter: a card however it is separated."""
+    return len(lengths) >= 3 and all(length == 4 for length in lengths[:-1]) and lengths[-1] <= 4
+
+
 def normalize_text(text):
     """The text as a reader sees it: tags dropped, entities decoded, NFKC."""
     text = _TAG_RE.sub("", _BLOCK_TAG_RE.sub("\n", str(text)))
@@ -134,10 +139,11 @@ def _separator_kind(separator):
 def _find_in_run(run, phone_prefix):
     """The kinds found in one run of digit groups.
 
-    Each window of consecutive whole groups written with the same separator is a
-    candidate: a number next to another one (a phone number, a date) is still found,
-    a group is never cut, and a list of numbers (dates and phone numbers one after the
-    other) is not read as one.
+    Each window of consecutive whole groups is a candidate: a number next to another one
+    (a phone number, a date) is still found, and a group is never cut. An ID number may mix
+    separators (its province, birth date and check character leave no room for chance); a
+    card may only in printed groups of four, so that a list of numbers (dates and phone
+    numbers one after the other) is not read as one.
     """
     tokens = re.split(r"(\d+)", run)
     groups, separators = tokens[1::2], [_separator_kind(sep) for sep in tokens[2:-1:2]]
@@ -147,8 +153,10 @@ def _find_in_run(run, phone_prefix):
         length = 0
         for end in range(start, len(groups)):
             length += len(groups[end])
-            if length > 19 or len(set(separators[start:end])) > 1:
+            if length > 19:
                 break
+            lengths = [len(group) for group in groups[start : end + 1]]
+            mixed = len(set(separators[start:end])) > 1
             digits = "".join(groups[start : end + 1])
             if is_resident_id(digits) or (
                 end == len(groups) - 1 and ends_with_x and is_resident_id(digits + "X")
@@ -156,7 +164,7 @@ def _find_in_run(run, phone_prefix):
                 id_windows.append((start, end))
             elif (
                 not (phone_prefix and start == 0)
-                and _is_card_grouping([len(group) for group in groups[start : end + 1]])
+                and (_is_printed_in_fours(lengths) if mixed else _is_card_grouping(lengths))
                 and is_bank_card(digits)
             ):
                 card_windows.append((start, end))
