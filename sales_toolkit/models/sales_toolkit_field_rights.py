@@ -123,7 +123,9 @@ class SalesToolkitFieldRights(models.AbstractModel):
         ]
         if not locked:
             return self
-        return self.with_context({key: value for key, value in context.items() if key not in locked})
+        # the keys go: a default of None would still be a default
+        context = {key: value for key, value in context.items() if key not in locked}
+        return self.with_context(context)  # pylint: disable=context-overridden
 
     def _toolkit_without_unchanged(self, vals):
         """``vals`` without the fields the user may not write but that would keep their value:

@@ -197,7 +197,9 @@ class TestTaskReviewerRights(FieldRightsCommon):
         with self.assertRaises(AssertionError):
             Form(Task).reviewer_id = self.salesman_2
         goal = self._task(user_id=self.salesman.id, reviewer_id=self.manager.id)
-        child_form = Form(Task.with_context(goal.with_user(self.salesman).action_open_children()["context"]))
+        child_form = Form(
+            Task.with_context(**goal.with_user(self.salesman).action_open_children()["context"])
+        )
         child_form.name = "My part"
         child = child_form.save()
         self.assertEqual((child.parent_id, child.reviewer_id), (goal, self.leader))
