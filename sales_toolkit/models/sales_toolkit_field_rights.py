@@ -123,10 +123,9 @@ class SalesToolkitFieldRights(models.AbstractModel):
         ]
         if not locked:
             return self
-        # a new context without those keys (with_context can only add or change keys)
-        return self.with_env(
-            self.env(context={key: value for key, value in context.items() if key not in locked})
-        )
+        # the keys go: a default of None would still be a default
+        context = {key: value for key, value in context.items() if key not in locked}
+        return self.with_context(context)  # pylint: disable=context-overridden
 
     def _toolkit_without_unchanged(self, vals):
         """``vals`` without the fields the user may not write but that would keep their value:

@@ -54,21 +54,8 @@ class SalesToolkitFollowup(models.Model):
     next_action_user_id = fields.Many2one("res.users", check_company=True, string="Next Action Owner")
     next_action_deadline = fields.Date()
     result = fields.Selection(RESULTS, required=True, default="pending")
-    stage_id = fields.Many2one(
-        "crm.stage",
-        string="Stage When Logged",
-        compute="_compute_progress_when_logged",
-        store=True,
-        precompute=True,
-        ondelete="set null",
-    )
-    probability = fields.Float(
-        string="Probability When Logged",
-        compute="_compute_progress_when_logged",
-        store=True,
-        precompute=True,
-        aggregator="avg",
-    )
+    stage_id = fields.Many2one("crm.stage", string="Stage When Logged", readonly=True, ondelete="set null")
+    probability = fields.Float(string="Probability When Logged", readonly=True, aggregator="avg")
     # Customer issues (tool 6): service levels by customer tier
     kind = fields.Selection(
         [("contact", "Follow-up"), ("issue", "Customer Issue")], required=True, default="contact"
@@ -85,13 +72,6 @@ class SalesToolkitFollowup(models.Model):
         help="The response or the resolution came, or is still missing, after its deadline.",
     )
     activity_id = fields.Many2one("mail.activity", readonly=True, copy=False)
-
-    @api.depends("lead_id")
-    def _compute_progress_when_logged(self):
-        # the lead's progress when logged: the stale rule compares against it
-        for followup in self:
-            followup.stage_id = followup.lead_id.stage_id
-            followup.probability = followup.lead_id.probability
 
     @api.depends("kind", "reported_date", "lead_id.partner_id", "lead_id.company_id")
     def _compute_sla_deadlines(self):
@@ -181,6 +161,12 @@ class SalesToolkitFollowup(models.Model):
         for vals in vals_list:
             self._check_logged_by(vals)
         followups = super().create(vals_list)
+        # the lead's progress when logged, which the stale rule compares against: the system records it
+        for followup, vals in zip(followups.sudo(), vals_list, strict=True):
+            progress = {"stage_id": followup.lead_id.stage_id.id, "probability": followup.lead_id.probability}
+            progress = {fname: value for fname, value in progress.items() if fname not in vals}
+            if progress:
+                followup.write(progress)
         followups._sync_activity()
         return followups
 
