@@ -1,13 +1,11 @@
-import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from http import HTTPStatus
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import mute_logger
+from odoo.tests import new_test_user, tagged
 
-from .common import SalesToolkitCommon
+from .common import Json2Common, SalesToolkitCommon
 
 FOREIGN_COMPANY = "You do not work for Toolkit Company B"
 FOREIGN_PARENT = "You may not modify this"
@@ -440,7 +438,7 @@ class TestReportsFollowRecordRules(IntegrityCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestIntegrityJson2(HttpCase):
+class TestIntegrityJson2(Json2Common):
     """The same refusals through Odoo's external JSON-2 API, with the rep's API key."""
 
     @classmethod
@@ -453,13 +451,7 @@ class TestIntegrityJson2(HttpCase):
             cls.env, "st_api_colleague", groups="sales_team.group_sale_salesman", name="API Colleague"
         )
         cls.company_b = cls.env["res.company"].create({"name": "API Company B"})
-        cls.rep_key = (
-            cls.env["res.users.apikeys"]
-            .with_user(cls.rep)
-            ._generate(
-                scope="rpc", name="integrity test", expiration_date=datetime.now() + timedelta(hours=12)
-            )
-        )
+        cls.rep_key = cls._api_key(cls.rep)
         Plan = cls.env["sales_toolkit.care.plan"]
         customer = cls.env["res.partner"].create({"name": "API Customer", "is_company": True})
         cls.plan = Plan.create({"partner_id": customer.id, "user_id": cls.rep.id})
@@ -468,23 +460,13 @@ class TestIntegrityJson2(HttpCase):
             {"plan_id": cls.plan.id, "description": "Complaint", "satisfaction_score": 10}
         )
 
-    def _call(self, model, method, **body):
-        with mute_logger("odoo.http"):
-            return self.url_open(
-                f"/json/2/{model}/{method}",
-                data=json.dumps(body, default=str),
-                headers={"Content-Type": "application/json", "Authorization": f"bearer {self.rep_key}"},
-            )
-
-    def assertApiRefused(self, response, error, message, status):
-        self.assertEqual(response.status_code, status, response.text)
-        body = response.json()
-        self.assertEqual(body["name"], f"odoo.exceptions.{error}")
-        self.assertEqual(body["message"], message)
-
     def test_rep_cannot_move_a_plan_to_another_company(self):
         response = self._call(
-            "sales_toolkit.care.plan", "write", ids=self.plan.ids, vals={"company_id": self.company_b.id}
+            self.rep_key,
+            "sales_toolkit.care.plan",
+            "write",
+            ids=self.plan.ids,
+            vals={"company_id": self.company_b.id},
         )
         self.assertApiRefused(
             response,
@@ -496,7 +478,11 @@ class TestIntegrityJson2(HttpCase):
 
     def test_rep_cannot_move_a_log_onto_a_colleague_s_plan(self):
         response = self._call(
-            "sales_toolkit.care.log", "write", ids=self.log.ids, vals={"plan_id": self.other_plan.id}
+            self.rep_key,
+            "sales_toolkit.care.log",
+            "write",
+            ids=self.log.ids,
+            vals={"plan_id": self.other_plan.id},
         )
         self.assertApiRefused(
             response,
@@ -509,6 +495,7 @@ class TestIntegrityJson2(HttpCase):
 
     def test_rep_cannot_assign_an_activity_to_who_cannot_open_the_plan(self):
         response = self._call(
+            self.rep_key,
             "mail.activity",
             "create",
             vals_list=[

@@ -1,39 +1,11 @@
-import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from http import HTTPStatus
 
 from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tools import format_amount, mute_logger
+from odoo.tests import new_test_user, tagged
+from odoo.tools import format_amount
 
-
-class Json2Common(HttpCase):
-    """Calls to /json/2 with a user's API key."""
-
-    @classmethod
-    def _api_key(cls, user):
-        return (
-            cls.env["res.users.apikeys"]
-            .with_user(user)
-            ._generate(
-                scope="rpc", name="sales_toolkit test", expiration_date=datetime.now() + timedelta(hours=12)
-            )
-        )
-
-    def _call(self, key, model, method, **body):
-        with mute_logger("odoo.http"):
-            return self.url_open(
-                f"/json/2/{model}/{method}",
-                data=json.dumps(body, default=str),
-                headers={"Content-Type": "application/json", "Authorization": f"bearer {key}"},
-            )
-
-    def assertApiRefused(self, response, error, message, status=HTTPStatus.UNPROCESSABLE_ENTITY):
-        """The call failed with ``error`` and exactly the message the user reads in the UI."""
-        self.assertEqual(response.status_code, status, response.text)
-        body = response.json()
-        self.assertEqual(body["name"], f"odoo.exceptions.{error}")
-        self.assertEqual(body["message"], message)
+from .common import Json2Common
 
 
 @tagged("post_install", "-at_install")
