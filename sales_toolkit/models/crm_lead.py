@@ -631,8 +631,9 @@ class CrmLead(models.Model):
         # the date is the system's to write: those who may change the leads (or their needs) set it
         self.check_access("write")
         today = self.env.company._toolkit_today()
-        stale = self.filtered(lambda lead: lead.match_evaluated_date != today)
-        stale.sudo().write({"match_evaluated_date": today})
+        self.filtered(lambda lead: lead.match_evaluated_date != today)._toolkit_write_as_system(
+            {"match_evaluated_date": today}
+        )
 
     @api.model
     def _toolkit_regrade(self, companies, fnames=None):

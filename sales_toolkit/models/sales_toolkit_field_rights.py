@@ -99,6 +99,13 @@ class SalesToolkitFieldRights(models.AbstractModel):
         self._toolkit_check_whole_numbers(vals)
         return super().write(self._toolkit_without_unchanged(vals))
 
+    def _toolkit_write_as_system(self, vals):
+        """Write fields that are the system's (states, stamps) once a button or a computation
+        has checked its rule: the user must be allowed to change these records, the values
+        are then written as the superuser (the context, e.g. an action's flag, is kept)."""
+        self.check_access("write")
+        return self.sudo().write(vals)
+
     def copy_data(self, default=None):
         # a copy does not carry over what its author may not write: defaults and computes apply
         vals_list = super().copy_data(default=default)

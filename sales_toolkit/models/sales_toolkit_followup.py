@@ -161,12 +161,7 @@ class SalesToolkitFollowup(models.Model):
         for vals in vals_list:
             self._check_logged_by(vals)
         followups = super().create(vals_list)
-        # the lead's progress when logged, which the stale rule compares against: the system records it
-        for followup, vals in zip(followups.sudo(), vals_list, strict=True):
-            progress = {"stage_id": followup.lead_id.stage_id.id, "probability": followup.lead_id.probability}
-            progress = {fname: value for fname, value in progress.items() if fname not in vals}
-            if progress:
-                followup.write(progress)
+        followups._record_progress_when_logged(vals_list)
         followups._sync_activity()
         return followups
 
@@ -216,19 +211,36 @@ class SalesToolkitFollowup(models.Model):
         self._set_service_times(responded=True, resolved=True)
         return True
 
+    def _record_progress_when_logged(self, vals_list):
+        """Record the lead's stage and probability on these new follow-ups (the stale rule
+        compares against them): the system's values, one write per lead, except what the
+        superuser gave in ``vals_list``."""
+        whole = self.browse()
+        for followup, vals in zip(self.sudo(), vals_list, strict=True):
+            lead = followup.lead_id
+            missing = {
+                fname: value
+                for fname, value in (("stage_id", lead.stage_id.id), ("probability", lead.probability))
+                if fname not in vals
+            }
+            if len(missing) == 2:
+                whole |= followup
+            elif missing:
+                followup.write(missing)
+        for lead, followups in whole.sudo().grouped("lead_id").items():
+            followups.write({"stage_id": lead.stage_id.id, "probability": lead.probability})
+
     def _set_service_times(self, responded=False, resolved=False):
         """The service-level clock is the system's: the buttons stamp it, for those who may
         change the follow-up."""
         self.check_access("write")
         now = fields.Datetime.now()
-        for followup in self.sudo():
-            values = {}
-            if responded and not followup.responded_date:
-                values["responded_date"] = now
-            if resolved:
-                values["resolved_date"] = now
-            if values:
-                followup.write(values)
+        if responded:
+            self.filtered(lambda followup: not followup.responded_date)._toolkit_write_as_system(
+                {"responded_date": now}
+            )
+        if resolved:
+            self._toolkit_write_as_system({"resolved_date": now})
 
     def action_mark_done(self):
         self.write({"result": "done"})

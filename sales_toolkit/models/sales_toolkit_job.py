@@ -93,7 +93,8 @@ class SalesToolkitJob(models.AbstractModel):
             "Correct it; the next run takes it again.",
             job=cron.name if cron else job,
             record=record.display_name if record != thread else env._("this record"),
-            error=(str(error).strip().splitlines() or [type(error).__name__])[0],
+            # the error's first line, without its full stop: the sentence goes on
+            error=(str(error).strip().splitlines() or [type(error).__name__])[0].rstrip(".。 "),
         )
         try:
             with self.env.cr.savepoint():

@@ -1,3 +1,5 @@
+from lxml import etree
+
 from odoo.tests import tagged
 
 from .common import SalesToolkitCommon
@@ -27,6 +29,22 @@ class TestViews(SalesToolkitCommon):
         self.assertNotIn("action_toolkit_verify", arch["form"], "reps cannot verify")
         leader_form = self.env["crm.lead"].with_user(self.leader).get_views([(False, "form")])
         self.assertIn("action_toolkit_verify", leader_form["views"]["form"]["arch"])
+
+    def test_forms_show_read_only_what_the_user_may_not_write(self):
+        """The field rights reach the forms: a field its user may not write is shown read-only,
+        whatever the view says (sales_toolkit.field.rights.get_view)."""
+
+        def read_only(model, user):
+            arch = etree.fromstring(self.env[model].with_user(user).get_view(False, "form")["arch"])
+            return {node.get("name") for node in arch.iter("field") if node.get("readonly") == "True"}
+
+        rep_lead, leader_lead = read_only("crm.lead", self.salesman), read_only("crm.lead", self.leader)
+        self.assertLessEqual({"verified_by_id", "verified_date", "match_level", "followup_state"}, rep_lead)
+        self.assertLessEqual({"match_level", "followup_state"}, leader_lead)
+        self.assertFalse({"verified_by_id", "verified_date"} & leader_lead, "leaders verify phones")
+        self.assertIn("customer_tier", read_only("res.partner", self.manager))
+        self.assertLessEqual({"reviewer_id", "team_id"}, read_only("sales_toolkit.task", self.salesman))
+        self.assertFalse({"reviewer_id", "team_id"} & read_only("sales_toolkit.task", self.leader))
 
     def test_leads_view_and_opportunity_search_filters(self):
         for xmlid in ("crm.view_crm_case_leads_filter", "crm.view_crm_case_opportunities_filter"):
