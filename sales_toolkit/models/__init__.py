@@ -19,7 +19,7 @@ from . import (
     res_partner,
     sales_toolkit_analysis,
     sales_toolkit_analysis_line,
-    sales_toolkit_analysis_measure,
+    sales_toolkit_analysis_action,
     sales_toolkit_care_action,
     sales_toolkit_care_log,
     sales_toolkit_care_plan,

@@ -106,7 +106,7 @@ class SalesToolkitAnalysis(models.Model):
         string="Previous Sheet",
         readonly=True,
         copy=False,
-        help="The sheet of the previous period for the same scope, whose measures this sheet follows up.",
+        help="The sheet of the previous period for the same scope, whose improvement actions this sheet follows up.",
     )
     highlighted_count = fields.Integer(string="Lines to Explain", compute="_compute_highlighted_count")
     unexplained_count = fields.Integer(string="Unexplained Lines", compute="_compute_highlighted_count")
@@ -370,7 +370,7 @@ class SalesToolkitAnalysis(models.Model):
             ).create(to_create)
         # lines that no longer have data go, unless someone explained or followed them up
         stale = self.env["sales_toolkit.analysis.line"].concat(*existing.values())
-        stale.filtered(lambda line: not line.root_cause and not line.measure_ids).unlink()
+        stale.filtered(lambda line: not line.root_cause and not line.action_ids).unlink()
         self.sudo().previous_id = previous
 
     @api.model

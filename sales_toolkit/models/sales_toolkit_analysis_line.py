@@ -109,19 +109,19 @@ class SalesToolkitAnalysisLine(models.Model):
         string="Movement", readonly=True, help="Actual minus the actual of the previous sheet's line."
     )
     followup_state = fields.Selection(
-        [("none", "No measures"), ("open", "Not done"), ("partial", "Partly done"), ("done", "Done")],
-        string="Previous Measures",
+        [("none", "No actions"), ("open", "Not done"), ("partial", "Partly done"), ("done", "Done")],
+        string="Previous Actions",
         compute="_compute_followup",
-        help="Whether the tasks of the previous sheet's improvement measures on this line are done.",
+        help="Whether the tasks of the previous sheet's improvement actions on this line are done.",
     )
-    followup_summary = fields.Char(string="Previous Measures Done", compute="_compute_followup")
+    followup_summary = fields.Char(string="Previous Actions Done", compute="_compute_followup")
 
     # the explanation
     root_cause = fields.Text(
         help="Specific: what changed, where and how much, e.g. 'competitor cut price 10%, 3 customers lost'."
     )
     root_cause_category = fields.Selection(ROOT_CAUSE_CATEGORIES)
-    measure_ids = fields.One2many("sales_toolkit.analysis.measure", "line_id", string="Improvement Measures")
+    action_ids = fields.One2many("sales_toolkit.analysis.action", "line_id", string="Improvement Actions")
 
     @api.depends("dimension", "kpi", "team_id", "categ_id", "customer_type", "user_id")
     def _compute_dimension_value(self):
@@ -149,7 +149,7 @@ class SalesToolkitAnalysisLine(models.Model):
 
     def _compute_followup(self):
         for line in self:
-            tasks = line.previous_line_id.sudo().measure_ids.task_ids
+            tasks = line.previous_line_id.sudo().action_ids.task_ids
             done = len(tasks.filtered(lambda task: task.state == "done"))
             if not tasks:
                 line.followup_state = "none"
@@ -248,7 +248,7 @@ class SalesToolkitAnalysisLine(models.Model):
     def _followup_text(self):
         self.ensure_one()
         return self.env._(
-            "Previous measures: %(summary)s; moved by %(movement)s since the previous sheet",
+            "Previous actions: %(summary)s; moved by %(movement)s since the previous sheet",
             summary=self.followup_summary,
             movement=self._format_value(self.movement_value),
         )

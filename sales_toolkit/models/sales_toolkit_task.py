@@ -7,7 +7,7 @@ from odoo.tools import SQL, format_date, formatLang
 from ..tools.tree import depth_first_rows
 from .sales_toolkit_field_rights import LEADERS, SYSTEM
 
-MEASURES = [
+PROGRESS_SOURCES = [
     ("manual", "Typed by the owner"),
     ("leads", "Leads created"),
     ("won", "Opportunities won"),
@@ -47,7 +47,7 @@ class SalesToolkitTask(models.Model):
     _check_company_auto = True
     # owners and reviewers discuss a task they can read
     _mail_post_access = "read"
-    _toolkit_parent_fields = ("parent_id", "meeting_id", "analysis_measure_id")
+    _toolkit_parent_fields = ("parent_id", "meeting_id", "analysis_action_id")
 
     name = fields.Char(required=True, tracking=True)
     sequence = fields.Integer(default=10)
@@ -109,8 +109,8 @@ class SalesToolkitTask(models.Model):
     )
     remarks = fields.Text()
 
-    measure = fields.Selection(
-        MEASURES,
+    progress_source = fields.Selection(
+        PROGRESS_SOURCES,
         string="Achievement From",
         default="manual",
         required=True,
@@ -159,13 +159,13 @@ class SalesToolkitTask(models.Model):
         check_company=True,
         help="The review meeting that decided this action item.",
     )
-    analysis_measure_id = fields.Many2one(
-        "sales_toolkit.analysis.measure",
-        string="Improvement Measure",
+    analysis_action_id = fields.Many2one(
+        "sales_toolkit.analysis.action",
+        string="Improvement Action",
         index="btree_not_null",
         ondelete="set null",
         check_company=True,
-        help="The improvement measure of a performance analysis this task carries out.",
+        help="The improvement action of a performance analysis this task carries out.",
     )
 
     _qty_check = models.Constraint(
@@ -188,7 +188,7 @@ class SalesToolkitTask(models.Model):
             candidates = task.team_id.user_id | task.reviewer_id | self.env.user
             task.reviewer_id = next((user for user in candidates if user != task.user_id), False)
 
-    @api.depends("measure")
+    @api.depends("progress_source")
     def _compute_unit(self):
         units = {
             "leads": self.env._("leads"),
@@ -197,8 +197,8 @@ class SalesToolkitTask(models.Model):
             "followups": self.env._("follow-ups"),
         }
         for task in self:
-            if task.measure in units:
-                task.unit = units[task.measure]
+            if task.progress_source in units:
+                task.unit = units[task.progress_source]
 
     @api.depends("date_accepted")
     def _compute_is_accepted(self):
@@ -263,7 +263,7 @@ class SalesToolkitTask(models.Model):
         if set(vals) & {
             "achieved_qty",
             "target_qty",
-            "measure",
+            "progress_source",
             "source_id",
             "date_start",
             "date_deadline",
@@ -290,7 +290,7 @@ class SalesToolkitTask(models.Model):
     def _reset_childless(self):
         """A goal that lost its last sub-task no longer holds their sum."""
         childless = self.sudo().filtered(
-            lambda task: not task.with_context(active_test=False).child_ids and task.measure == "manual"
+            lambda task: not task.with_context(active_test=False).child_ids and task.progress_source == "manual"
         )
         childless = childless.filtered("achieved_qty")
         if childless:
@@ -320,7 +320,7 @@ class SalesToolkitTask(models.Model):
     def _check_typed_progress(self, vals):
         if set(vals) & {"achievement_rate", "quality_grade"}:
             raise UserError(self.env._("The achievement rate and the grade follow from the quantities."))
-        counted = self.filtered(lambda task: task.measure != "manual" or task.child_ids)
+        counted = self.filtered(lambda task: task.progress_source != "manual" or task.child_ids)
         if counted:
             raise UserError(
                 self.env._(
@@ -487,7 +487,7 @@ class SalesToolkitTask(models.Model):
         )
         if not tasks:
             return
-        counts = self._toolkit_counts(tasks.filtered(lambda task: task.measure != "manual"))
+        counts = self._toolkit_counts(tasks.filtered(lambda task: task.progress_source != "manual"))
         for task in tasks.sorted(lambda task: -len(task.parent_path or "")):
             children = task.with_context(active_test=False).child_ids
             if children:
@@ -495,7 +495,7 @@ class SalesToolkitTask(models.Model):
                 achieved = sum(
                     child.achieved_qty for child in children if child.active and child.unit == task.unit
                 )
-            elif task.measure != "manual":
+            elif task.progress_source != "manual":
                 achieved = counts.get(task.id, 0)
             else:
                 achieved = task.achieved_qty
@@ -538,7 +538,7 @@ class SalesToolkitTask(models.Model):
                 task.id,
                 task.company_id.id,
                 task.user_id.id,
-                task.measure,
+                task.progress_source,
                 task.source_id.id or None,
                 task.date_start or task.date_deadline,
                 task.date_done or task.date_deadline,
@@ -552,7 +552,7 @@ class SalesToolkitTask(models.Model):
         self.env["sales_toolkit.followup"].flush_model(["user_id", "company_id", "date"])
         self.env.cr.execute(
             SQL(
-                """WITH spec(key, company_id, user_id, measure, source_id, date_from, date_to)
+                """WITH spec(key, company_id, user_id, progress_source, source_id, date_from, date_to)
                        AS (VALUES %(rows)s),
                    zoned AS (
                        SELECT spec.*, COALESCE(cp.tz, 'UTC') AS tz
@@ -567,28 +567,28 @@ class SalesToolkitTask(models.Model):
                          FROM zoned
                    )
                    SELECT b.key, COUNT(l.id) FROM bounds b
-                     JOIN crm_lead l ON b.measure = 'leads' AND l.user_id = b.user_id
-                                    AND l.company_id = b.company_id
-                                    AND l.create_date >= b.utc_from AND l.create_date < b.utc_to
-                                    AND (b.source_id IS NULL OR l.source_id = b.source_id)
+                     JOIN crm_lead l ON b.progress_source = 'leads' AND l.user_id = b.user_id
+                                            AND l.company_id = b.company_id
+                                            AND l.create_date >= b.utc_from AND l.create_date < b.utc_to
+                                            AND (b.source_id IS NULL OR l.source_id = b.source_id)
                  GROUP BY b.key
                  UNION ALL
                    SELECT b.key, COUNT(l.id) FROM bounds b
-                     JOIN crm_lead l ON b.measure = 'won' AND l.user_id = b.user_id
-                                    AND l.company_id = b.company_id AND l.won_status = 'won'
-                                    AND l.date_closed >= b.utc_from AND l.date_closed < b.utc_to
+                     JOIN crm_lead l ON b.progress_source = 'won' AND l.user_id = b.user_id
+                                            AND l.company_id = b.company_id AND l.won_status = 'won'
+                                            AND l.date_closed >= b.utc_from AND l.date_closed < b.utc_to
                  GROUP BY b.key
                  UNION ALL
                    SELECT b.key, COUNT(o.id) FROM bounds b
-                     JOIN sale_order o ON b.measure = 'orders' AND o.user_id = b.user_id
-                                      AND o.company_id = b.company_id AND o.state = 'sale'
-                                      AND o.date_order >= b.utc_from AND o.date_order < b.utc_to
+                     JOIN sale_order o ON b.progress_source = 'orders' AND o.user_id = b.user_id
+                                              AND o.company_id = b.company_id AND o.state = 'sale'
+                                              AND o.date_order >= b.utc_from AND o.date_order < b.utc_to
                  GROUP BY b.key
                  UNION ALL
                    SELECT b.key, COUNT(f.id) FROM bounds b
-                     JOIN sales_toolkit_followup f ON b.measure = 'followups' AND f.user_id = b.user_id
-                                                  AND f.company_id = b.company_id
-                                                  AND f.date BETWEEN b.date_from AND b.date_to
+                     JOIN sales_toolkit_followup f ON b.progress_source = 'followups' AND f.user_id = b.user_id
+                                                          AND f.company_id = b.company_id
+                                                          AND f.date BETWEEN b.date_from AND b.date_to
                  GROUP BY b.key""",
                 rows=rows,
             )
@@ -643,7 +643,7 @@ class SalesToolkitTask(models.Model):
         tasks = self.search(
             [
                 ("state", "!=", "done"),
-                ("measure", "!=", "manual"),
+                ("progress_source", "!=", "manual"),
                 "|",
                 ("progress_date", "=", False),
                 ("progress_date", "<", recent),

@@ -204,7 +204,7 @@ class TestAnalysis(AnalysisCommon):
         with self.assertRefused(UserError, "measured"):
             east.actual_value = 1
 
-    def test_measure_task_and_next_sheet_followup(self):
+    def test_action_task_and_next_sheet_followup(self):
         sheet = self._sheet()
         south = self._line(sheet, "team", team_id=self.team_south)
         south.with_user(self.manager).write(
@@ -213,8 +213,8 @@ class TestAnalysis(AnalysisCommon):
         self._line(sheet, "team", team_id=self.team_east).write(
             {"root_cause": "Two new key accounts ordered early", "root_cause_category": "customer_count"}
         )
-        measure = (
-            self.env["sales_toolkit.analysis.measure"]
+        action = (
+            self.env["sales_toolkit.analysis.action"]
             .with_user(self.manager)
             .create(
                 {
@@ -225,9 +225,9 @@ class TestAnalysis(AnalysisCommon):
                 }
             )
         )
-        task = measure.task_id
+        task = action.task_id
         self.assertTrue(task)
-        self.assertEqual(task.analysis_measure_id, measure)
+        self.assertEqual(task.analysis_action_id, action)
         self.assertEqual(
             (task.name, task.user_id, task.date_deadline, task.reviewer_id, task.state),
             (
@@ -239,7 +239,7 @@ class TestAnalysis(AnalysisCommon):
             ),
         )
         with self.assertRefused(AccessError, "Only sales managers"):
-            self.env["sales_toolkit.analysis.measure"].with_user(self.salesman).create(
+            self.env["sales_toolkit.analysis.action"].with_user(self.salesman).create(
                 {
                     "line_id": south.id,
                     "name": "x",
@@ -259,10 +259,10 @@ class TestAnalysis(AnalysisCommon):
         south_q2.invalidate_recordset(["followup_state", "followup_summary"])
         self.assertEqual(south_q2.followup_state, "done")
         self.assertEqual(south_q2.followup_summary, "1 of 1 done")
-        # a line without measures last time shows none
+        # a line without actions last time shows none
         self.assertEqual(self._line(q2).followup_state, "none")
         html = self.env["ir.actions.report"]._render_qweb_html(REPORT, q2.ids)[0].decode()
-        self.assertIn("Previous measures: 1 of 1 done; moved by", html)
+        self.assertIn("Previous actions: 1 of 1 done; moved by", html)
 
     def test_closed_sheet_is_a_snapshot(self):
         self.company.write({"toolkit_analysis_low_rate": 50, "toolkit_analysis_high_rate": 200})
@@ -471,7 +471,7 @@ class TestAnalysis(AnalysisCommon):
         self.assertNotIn("action_close", form["views"]["form"]["arch"])
         Line = self.env["sales_toolkit.analysis.line"].with_user(self.leader)
         line_form = Line.get_views([(False, "form")])
-        self.assertIn('name="measure_ids"', line_form["views"]["form"]["arch"])
+        self.assertIn('name="action_ids"', line_form["views"]["form"]["arch"])
         self.assertEqual(
             self.env.ref("sales_toolkit.sales_toolkit_analysis_menu").parent_id,
             self.env.ref("sales_toolkit.sales_toolkit_review_menu"),

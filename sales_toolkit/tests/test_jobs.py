@@ -272,7 +272,7 @@ class TestJobIsolation(SalesToolkitCommon):
         self.assertNoted(bad, self.salesman)
 
     def test_task_progress_job(self):
-        good, bad = (self._task(name, measure="followups") for name in ("Good", "Bad"))
+        good, bad = (self._task(name, progress_source="followups") for name in ("Good", "Bad"))
         lead = self._lead()
         self.env["sales_toolkit.followup"].create(
             {"lead_id": lead.id, "summary": "Called", "date": date(2021, 2, 1), "user_id": self.salesman.id}

@@ -251,7 +251,7 @@ class TestPiplGuard(SalesToolkitCommon):
             .with_context(toolkit_analysis_generate=True)
             .create({"analysis_id": sheet.id, "dimension": "overall", "kpi": "revenue"})
         )
-        cls.measure = cls.env(user=cls.manager)["sales_toolkit.analysis.measure"].create(
+        cls.action = cls.env(user=cls.manager)["sales_toolkit.analysis.action"].create(
             {"line_id": line.id, "name": "Promotion", "user_id": cls.salesman.id, "date_deadline": today}
         )
 
@@ -279,7 +279,7 @@ class TestPiplGuard(SalesToolkitCommon):
             (self.participant, "engagement", manager),
             (self.participant, "reaction_comment", rep),
             (self.participant, "behaviour_note", manager),
-            (self.measure, "name", manager),
+            (self.action, "name", manager),
             (self.customer, "tier_override_reason", manager),
         ]
 
@@ -339,7 +339,7 @@ class TestPiplGuard(SalesToolkitCommon):
         for record, field_name, _user in self._guarded():
             self.assertIn("19491231", record[field_name])
         rep, leader, manager = self.salesman, self.leader, self.manager
-        # (an improvement measure copies each of its fields to its task: no edit leaves it alone)
+        # (an improvement action copies each of its fields to its task: no edit leaves it alone)
         for record, field_name, value, user in (
             (self.lead, "expected_revenue", 5000, rep),
             (self.need, "score", 4, rep),

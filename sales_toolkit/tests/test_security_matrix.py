@@ -44,7 +44,7 @@ ACL_MATRIX = {
     "sales_toolkit.review.resolution":     ("r",    "crwu",  "crwu",  "",     ""),
     "sales_toolkit.analysis":              ("r",    "r",     "crwu",  "",     ""),
     "sales_toolkit.analysis.line":         ("r",    "r",     "crwu",  "",     ""),
-    "sales_toolkit.analysis.measure":      ("r",    "r",     "crwu",  "",     ""),
+    "sales_toolkit.analysis.action":       ("r",    "r",     "crwu",  "",     ""),
 }  # fmt: skip
 
 # The same on actual records (record rules): the rep's ("own") records against those of another
@@ -108,7 +108,7 @@ FIELD_MATRIX = {
         ),
     },
     "sales_toolkit.analysis.line": {
-        "manager": "sequence root_cause root_cause_category measure_ids",
+        "manager": "sequence root_cause root_cause_category action_ids",
         "system": (
             "analysis_id company_id currency_id state dimension kpi team_id categ_id "
             "customer_type user_id dimension_value kpi_label target_id has_target target_value "
@@ -118,7 +118,7 @@ FIELD_MATRIX = {
             "movement_value followup_state followup_summary"
         ),
     },
-    "sales_toolkit.analysis.measure": {
+    "sales_toolkit.analysis.action": {
         "manager": "line_id name user_id date_deadline task_ids",
         "system": "analysis_id company_id task_id task_state",
     },
@@ -264,8 +264,8 @@ FIELD_MATRIX = {
     "sales_toolkit.task": {
         "own": (
             "name sequence active company_id parent_id child_ids user_id target_id milestone_id "
-            "date_start date_deadline date_done acceptance_criterion remarks measure source_id "
-            "target_qty unit achieved_qty meeting_id analysis_measure_id"
+            "date_start date_deadline date_done acceptance_criterion remarks progress_source source_id "
+            "target_qty unit achieved_qty meeting_id analysis_action_id"
         ),
         "all": "reviewer_id team_id",
         "system": (
@@ -531,7 +531,7 @@ class TestSecurityMatrix(SalesToolkitCommon):
             ),
             "sales_toolkit.analysis": sheet,
             "sales_toolkit.analysis.line": sheet_line,
-            "sales_toolkit.analysis.measure": env["sales_toolkit.analysis.measure"].create(
+            "sales_toolkit.analysis.action": env["sales_toolkit.analysis.action"].create(
                 {
                     "line_id": sheet_line.id,
                     "name": "Promotion",

@@ -174,7 +174,7 @@ class TestTask(TaskCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestTaskMeasure(TaskCommon):
+class TestTaskProgressSource(TaskCommon):
     def _lead(self, when, **vals):
         lead = self.env["crm.lead"].create(dict({"name": "lead", "user_id": self.salesman.id}, **vals))
         self.env.cr.execute("UPDATE crm_lead SET create_date = %s WHERE id = %s", [when, lead.id])
@@ -191,12 +191,12 @@ class TestTaskMeasure(TaskCommon):
         self._lead(datetime(2021, 2, 1), source_id=ads.id)
         self._lead(datetime(2021, 2, 1), source_id=show.id, user_id=self.salesman_2.id)
         self._lead(datetime(2021, 3, 31, 16, 0), source_id=show.id)  # 1 April
-        task = self._task(measure="leads", source_id=show.id, target_qty=2)
+        task = self._task(progress_source="leads", source_id=show.id, target_qty=2)
         self.assertEqual(task.unit, "leads")
         with freeze_time("2021-03-31 04:00:00"):
             task.action_mark_done()
         self.assertEqual((task.achieved_qty, task.quality_grade), (2, "good"))
-        everything = self._task(measure="leads", target_qty=2)
+        everything = self._task(progress_source="leads", target_qty=2)
         self.assertEqual(everything.achieved_qty, 3)
         with self.assertRefused(UserError, "cannot be typed"):
             task.achieved_qty = 10
@@ -228,7 +228,7 @@ class TestTaskMeasure(TaskCommon):
             ]
         )
         tasks = self.env["sales_toolkit.task"].concat(
-            *(self._task(measure=measure, target_qty=1) for measure in ("won", "orders", "followups"))
+            *(self._task(progress_source=source, target_qty=1) for source in ("won", "orders", "followups"))
         )
         self.assertEqual(tasks.mapped("achieved_qty"), [1, 1, 2])
         # new records are counted by the hourly job
@@ -255,9 +255,9 @@ class TestTaskMeasure(TaskCommon):
             self.env["sales_toolkit.task"]._toolkit_counts(tasks)
             return self.cr.sql_log_count - before
 
-        one = self._task(measure="leads")
+        one = self._task(progress_source="leads")
         many = self.env["sales_toolkit.task"].concat(
-            *(self._task(measure=m) for m in ("leads", "won", "orders", "followups") * 5)
+            *(self._task(progress_source=m) for m in ("leads", "won", "orders", "followups") * 5)
         )
         self.assertEqual(queries(one), queries(many))
 

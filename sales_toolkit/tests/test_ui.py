@@ -39,7 +39,7 @@ class TestFollowupTour(HttpCase, SalesToolkitCommon):
 
 @tagged("post_install", "-at_install")
 class TestAnalysisTour(HttpCase, SalesToolkitCommon):
-    def test_manager_explains_a_gap_and_plans_a_measure(self):
+    def test_manager_explains_a_gap_and_plans_an_action(self):
         today = self.company._toolkit_today()
         quarter_start = today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
         target = self.env["sales_toolkit.target"].create(
@@ -64,7 +64,7 @@ class TestAnalysisTour(HttpCase, SalesToolkitCommon):
         line = sheet.line_ids.filtered(lambda line: line.dimension == "overall" and line.kpi == "revenue")
         self.assertEqual(line.root_cause_category, "customer_count")
         self.assertIn("key accounts", line.root_cause)
-        task = line.measure_ids.task_ids
+        task = line.action_ids.task_ids
         self.assertEqual(task.name, "Visit both key accounts with the new price list")
         self.assertEqual(task.user_id, self.manager)
         self.assertEqual(task.date_deadline, today + timedelta(days=10))

@@ -44,16 +44,16 @@ registry.category("web_tour.tours").add("sales_toolkit_analysis_tour", {
             run: "edit Two key accounts moved their orders to next quarter",
         },
         {
-            content: "Add an improvement measure",
-            trigger: ".modal .o_field_widget[name=measure_ids] .o_field_x2many_list_row_add a",
+            content: "Add an improvement action",
+            trigger: ".modal .o_field_widget[name=action_ids] .o_field_x2many_list_row_add a",
             run: "click",
         },
         {
-            trigger: ".modal .o_field_widget[name=measure_ids] .o_data_row .o_field_widget[name=name] textarea",
+            trigger: ".modal .o_field_widget[name=action_ids] .o_data_row .o_field_widget[name=name] textarea",
             run: "edit Visit both key accounts with the new price list",
         },
         {
-            trigger: ".modal .o_field_widget[name=measure_ids] .o_data_row .o_field_widget[name=date_deadline] input",
+            trigger: ".modal .o_field_widget[name=action_ids] .o_data_row .o_field_widget[name=date_deadline] input",
             run: `edit ${luxon.DateTime.now().plus({ days: 10 }).toFormat("MM/dd/yyyy")}`,
         },
         {
@@ -87,7 +87,7 @@ registry.category("web_tour.tours").add("sales_toolkit_analysis_tour", {
             run: "click",
         },
         {
-            content: "The measure is a task of its owner",
+            content: "The action is a task of its owner",
             trigger: ".o_kanban_record:contains('Visit both key accounts with the new price list')",
         },
     ],

@@ -5,9 +5,9 @@ from .sales_toolkit_field_rights import MANAGERS
 from .sales_toolkit_task import TASK_STATES
 
 
-class SalesToolkitAnalysisMeasure(models.Model):
-    _name = "sales_toolkit.analysis.measure"
-    _description = "Improvement Measure"
+class SalesToolkitAnalysisAction(models.Model):
+    _name = "sales_toolkit.analysis.action"
+    _description = "Improvement Action"
     _inherit = [
         "sales_toolkit.pipl.mixin",
         "sales_toolkit.company.mixin",
@@ -26,7 +26,9 @@ class SalesToolkitAnalysisMeasure(models.Model):
     analysis_id = fields.Many2one(related="line_id.analysis_id", store=True, index=True)
     company_id = fields.Many2one(related="line_id.company_id", store=True, index=True, precompute=True)
     name = fields.Text(
-        string="Measure", required=True, help="e.g. buy-one-get-one on product line A in April."
+        string="Improvement Action",
+        required=True,
+        help="e.g. buy-one-get-one on product line A in April.",
     )
     user_id = fields.Many2one(
         "res.users",
@@ -37,7 +39,7 @@ class SalesToolkitAnalysisMeasure(models.Model):
         domain="[('share', '=', False)]",
     )
     date_deadline = fields.Date(string="Deadline", required=True)
-    task_ids = fields.One2many("sales_toolkit.task", "analysis_measure_id", string="Tasks")
+    task_ids = fields.One2many("sales_toolkit.task", "analysis_action_id", string="Tasks")
     task_id = fields.Many2one("sales_toolkit.task", compute="_compute_task_id")
     task_state = fields.Selection(TASK_STATES, string="Task Status", compute="_compute_task_id")
 
@@ -46,32 +48,32 @@ class SalesToolkitAnalysisMeasure(models.Model):
 
     @api.depends("task_ids.state")
     def _compute_task_id(self):
-        for measure in self:
-            task = measure.sudo().task_ids[:1]
-            measure.task_id = task
-            measure.task_state = task.state
+        for action in self:
+            task = action.sudo().task_ids[:1]
+            action.task_id = task
+            action.task_state = task.state
 
     @api.model_create_multi
     def create(self, vals_list):
         self._check_can_write()
-        measures = super().create(vals_list)
-        measures._create_tasks()
-        return measures
+        actions = super().create(vals_list)
+        actions._create_tasks()
+        return actions
 
     def write(self, vals):
         self._check_can_write()
         res = super().write(vals)
         if set(vals) & {"name", "user_id", "date_deadline"}:
-            for measure in self:
-                tasks = measure.sudo().task_ids.filtered(
+            for action in self:
+                tasks = action.sudo().task_ids.filtered(
                     lambda task: not task.is_accepted and task.state != "done"
                 )
-                tasks.write(measure._task_values())
+                tasks.write(action._task_values())
         return res
 
     def _check_can_write(self):
         if not (self.env.su or self.env.user.has_group("sales_team.group_sale_manager")):
-            raise AccessError(self.env._("Only sales managers set the improvement measures."))
+            raise AccessError(self.env._("Only sales managers set the improvement actions."))
 
     def _task_values(self):
         self.ensure_one()
@@ -84,20 +86,20 @@ class SalesToolkitAnalysisMeasure(models.Model):
         }
 
     def _create_tasks(self):
-        """Each measure becomes a task of its owner, due by its deadline; the author reviews it."""
+        """Each action becomes a task of its owner, due by its deadline; the author reviews it."""
         vals_list = []
-        for measure in self:
+        for action in self:
             vals = dict(
-                measure._task_values(),
-                company_id=measure.company_id.id,
-                analysis_measure_id=measure.id,
+                action._task_values(),
+                company_id=action.company_id.id,
+                analysis_action_id=action.id,
                 remarks=self.env._(
-                    "Improvement measure of %(sheet)s, %(line)s",
-                    sheet=measure.analysis_id.name,
-                    line=measure.line_id.display_name,
+                    "Improvement action of %(sheet)s, %(line)s",
+                    sheet=action.analysis_id.name,
+                    line=action.line_id.display_name,
                 ),
             )
-            if self.env.user != measure.user_id:
+            if self.env.user != action.user_id:
                 vals["reviewer_id"] = self.env.user.id
             vals_list.append(vals)
         self.env["sales_toolkit.task"].sudo().create(vals_list)
