@@ -37,8 +37,9 @@ installs it with demo data, prepares and snapshots with that old code loaded, ru
 ``-u sales_toolkit`` with this repository's code and snapshots again (files
 ``release_before.json``, ``release_after.json``, ``release_odoo.log``). The comparison
 (``diff_release``) covers the models and fields of both versions: a new model, field or
-record with a new external id is reported as new; a removed one is a difference unless
-RELEASE_ALLOWED_REMOVALS lists it; a changed value is a difference unless a fact of
+record with a new external id is reported as new; a model, field or external id renamed by
+a migration (RELEASE_RENAMES) is compared under its new name; a removed one is a difference
+unless RELEASE_ALLOWED_REMOVALS lists it; a changed value is a difference unless a fact of
 MIGRATION_FACTS expects it, and every fact of the versions in between must hold, before and
 after, which proves the migration scripts ran. A version with a migration script and no fact
 fails the check. It ends with ``release upgrade check (<commit> <old> -> <new>): N models,
@@ -107,6 +108,69 @@ MIGRATION_FACTS = {
             "after": False,
         },
     ],
+    "19.0.1.2.0": [
+        # the rules are noupdate: only the pre-migrate script renames them with their model
+        # (the snapshot of the old release has the new external ids: RELEASE_RENAMES)
+        *(
+            {
+                "section": "ir.rule",
+                "record": f"ir.rule,sales_toolkit_analysis_action_rule_{rule}",
+                "field": "name",
+                "before": f"Sales Toolkit Analysis Measure: {old}",
+                "after": f"Sales Toolkit Analysis Action: {new}",
+            }
+            for rule, old, new in (
+                ("company", "multi-company", "multi-company"),
+                ("personal", "measures of readable sheets", "actions of readable sheets"),
+                ("all", "all measures", "all actions"),
+            )
+        ),
+        # the access rights keep their ids and take the new names from the CSV file
+        *(
+            {
+                "section": "ir.model.access",
+                "record": f"ir.model.access,access_sales_toolkit_analysis_action_{group}",
+                "field": "name",
+                "before": f"sales_toolkit.analysis.measure {group}",
+                "after": f"sales_toolkit.analysis.action {group}",
+            }
+            for group in ("salesman", "manager")
+        ),
+    ],
+}
+
+# What a version renamed, by the version that renamed it: its pre-migrate script renames them
+# in the database, keeping the records and their ids. "models": {old: new}; "fields":
+# {(model, old): new}, the model by its new name; "xmlids": {old: new}, the module's external
+# ids named after a renamed model other than those of ir.model, ir.model.fields and
+# ir.model.fields.selection (model_..., field_..., selection__...), which follow the models'
+# and fields' renames. ``release`` renames them in the snapshot of the old release
+# (rename_snapshot), so that a renamed record compares with its old self: a value the rename
+# changes needs a fact in MIGRATION_FACTS.
+RELEASE_RENAMES = {
+    "19.0.1.2.0": {
+        # "measure" is the KPI measurement only: improvement measures are action items
+        "models": {"sales_toolkit.analysis.measure": "sales_toolkit.analysis.action"},
+        "fields": {
+            ("sales_toolkit.task", "measure"): "progress_source",
+            ("sales_toolkit.task", "analysis_measure_id"): "analysis_action_id",
+            ("sales_toolkit.analysis.line", "measure_ids"): "action_ids",
+        },
+        "xmlids": {
+            **{
+                f"access_sales_toolkit_analysis_measure_{group}": (
+                    f"access_sales_toolkit_analysis_action_{group}"
+                )
+                for group in ("salesman", "manager")
+            },
+            **{
+                f"sales_toolkit_analysis_measure_rule_{rule}": f"sales_toolkit_analysis_action_rule_{rule}"
+                for rule in ("company", "personal", "all")
+            },
+            "analysis_2025q1_measure_north": "analysis_2025q1_action_north",
+            "analysis_2025q1_measure_line_a": "analysis_2025q1_action_line_a",
+        },
+    },
 }
 
 # What a version removed on purpose, by the version that removed it: {(section, key, field):
@@ -275,6 +339,74 @@ def _rekey(rows, names):
     return result
 
 
+def _table(model):
+    return model.replace(".", "_")
+
+
+def rename_xmlid(key, renames):
+    """An ir.model.data key ("<model>,<name>") after the renames of one version."""
+    models, fields = renames.get("models", {}), renames.get("fields", {})
+    model, name = key.split(",", 1)
+    model = models.get(model, model)
+    if name in renames.get("xmlids", {}):
+        return f"{model},{renames['xmlids'][name]}"
+    # the model of a table name: the renamed ones by their old table, the others as they are
+    tables = {_table(old): new for old, new in models.items()}
+    tables.update({_table(field_model): field_model for field_model, _field in fields})
+    for prefix, data_model in (("model_", "ir.model"), ("field_", "ir.model.fields")):
+        if model == data_model and name.startswith(prefix):
+            table, _sep, rest = name[len(prefix) :].partition("__")
+            if table in tables:
+                owner = tables[table]
+                if rest:
+                    rest = "__" + fields.get((owner, rest), rest)
+                return f"{model},{prefix}{_table(owner)}{rest}"
+    if model == "ir.model.fields.selection" and name.startswith("selection__"):
+        table, field, value = (name[len("selection__") :].split("__", 2) + ["", ""])[:3]
+        if table in tables:
+            owner = tables[table]
+            return f"{model},selection__{_table(owner)}__{fields.get((owner, field), field)}__{value}"
+    return key
+
+
+def rename_snapshot(snapshot, renames):
+    """The snapshot with the models, fields and external ids of ``renames`` (one version's
+    entry of RELEASE_RENAMES) renamed: the old release's records under their new names."""
+    models, fields = renames.get("models", {}), renames.get("fields", {})
+
+    def field_names(model, names):
+        return [fields.get((model, name), name) for name in names]
+
+    sections = {}
+    for section, rows in snapshot["sections"].items():
+        section = models.get(section, section)
+        if section == "ir.model.data":
+            rows = {rename_xmlid(key, renames): row for key, row in rows.items()}
+        elif section == "security counts":
+            rows = {models.get(key, key): row for key, row in rows.items()}
+        elif any(model == section for model, _field in fields):
+            rows = {
+                key: dict(zip(field_names(section, row), row.values(), strict=True))
+                for key, row in rows.items()
+            }
+        sections[section] = rows
+    model_fields = {}
+    for model, names in snapshot.get("model_fields", {}).items():
+        model = models.get(model, model)
+        model_fields[model] = sorted(field_names(model, names))
+    return dict(
+        snapshot,
+        sections=sections,
+        model_fields=model_fields,
+        models=sorted(models.get(model, model) for model in snapshot.get("models", ())),
+        reports=sorted(models.get(model, model) for model in snapshot.get("reports", ())),
+        probes=[
+            dict(probe, section=models.get(probe["section"], probe["section"]))
+            for probe in snapshot.get("probes", ())
+        ],
+    )
+
+
 def check_facts(before, after, facts):
     """[(fact, problem)] for the facts that do not hold, and the cells {(section, key, field)}
     the facts expect to change. ``before``/``after`` are snapshot sections."""
@@ -377,6 +509,8 @@ def compare_release_files(before_path, after_path, name, script_versions=()):
     before = json.loads(Path(before_path).read_text())
     after = json.loads(Path(after_path).read_text())
     old, new = before["version"], after["version"]
+    for renames in between(RELEASE_RENAMES, old, new):
+        before = rename_snapshot(before, renames)
     facts = [fact for version_facts in between(MIGRATION_FACTS, old, new) for fact in version_facts]
     allowed = {}
     for version_allowed in between(RELEASE_ALLOWED_REMOVALS, old, new):

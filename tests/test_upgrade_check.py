@@ -385,3 +385,148 @@ def _without_history():
         check=False,
     )
     return shallow.returncode != 0 or shallow.stdout.strip() == "true"
+
+
+RENAMES = {
+    "models": {"sales_toolkit.analysis.measure": "sales_toolkit.analysis.action"},
+    "fields": {
+        ("sales_toolkit.task", "measure"): "progress_source",
+        ("sales_toolkit.analysis.line", "measure_ids"): "action_ids",
+    },
+    "xmlids": {"analysis_2025q1_measure_north": "analysis_2025q1_action_north"},
+}
+
+
+def _renamed_release_snapshots():
+    """The old release's snapshot with a model and fields the upgrade renames, and the one after."""
+    before, _after = _release_snapshots()
+    old_data = {
+        "ir.model,model_sales_toolkit_analysis_measure": {"res_id": 500, "noupdate": False},
+        "ir.model.fields,field_sales_toolkit_analysis_measure__name": {"res_id": 9001, "noupdate": False},
+        "ir.model.fields,field_sales_toolkit_task__measure": {"res_id": 9002, "noupdate": False},
+        "ir.model.fields,field_sales_toolkit_task__measure_note": {"res_id": 9004, "noupdate": False},
+        "ir.model.fields,field_sales_toolkit_analysis_line__measure_ids": {"res_id": 9003, "noupdate": False},
+        "ir.model.fields.selection,selection__sales_toolkit_task__measure__leads": {
+            "res_id": 70,
+            "noupdate": False,
+        },
+        "sales_toolkit.analysis.measure,analysis_2025q1_measure_north": {"res_id": 1, "noupdate": True},
+    }
+    before["sections"]["ir.model.data"].update(old_data)
+    before["sections"]["sales_toolkit.analysis.measure"] = {"1": {"name": "Add a rep", "line_id": 4}}
+    before["sections"]["sales_toolkit.task"] = {
+        "3": {"measure": "leads", "measure_note": "x", "name": "Visit"}
+    }
+    before["sections"]["sales_toolkit.analysis.line"] = {"4": {"measure_ids": [1], "kpi": "revenue"}}
+    before["model_fields"].update(
+        {
+            "sales_toolkit.analysis.measure": ["line_id", "name"],
+            "sales_toolkit.task": ["measure", "measure_note", "name"],
+            "sales_toolkit.analysis.line": ["kpi", "measure_ids"],
+        }
+    )
+    before["models"] += [
+        "sales_toolkit.analysis.line",
+        "sales_toolkit.analysis.measure",
+        "sales_toolkit.task",
+    ]
+    after = json.loads(json.dumps(dict(before, version="19.0.1.2.0")))
+    sections = after["sections"]
+    sections["ir.model.data"] = {
+        key: row for key, row in sections["ir.model.data"].items() if key not in old_data
+    } | {
+        "ir.model,model_sales_toolkit_analysis_action": {"res_id": 500, "noupdate": False},
+        "ir.model.fields,field_sales_toolkit_analysis_action__name": {"res_id": 9001, "noupdate": False},
+        "ir.model.fields,field_sales_toolkit_task__progress_source": {"res_id": 9002, "noupdate": False},
+        "ir.model.fields,field_sales_toolkit_task__measure_note": {"res_id": 9004, "noupdate": False},
+        "ir.model.fields,field_sales_toolkit_analysis_line__action_ids": {"res_id": 9003, "noupdate": False},
+        "ir.model.fields.selection,selection__sales_toolkit_task__progress_source__leads": {
+            "res_id": 70,
+            "noupdate": False,
+        },
+        "sales_toolkit.analysis.action,analysis_2025q1_action_north": {"res_id": 1, "noupdate": True},
+    }
+    sections["sales_toolkit.analysis.action"] = sections.pop("sales_toolkit.analysis.measure")
+    sections["sales_toolkit.task"] = {"3": {"progress_source": "leads", "measure_note": "x", "name": "Visit"}}
+    sections["sales_toolkit.analysis.line"] = {"4": {"action_ids": [1], "kpi": "revenue"}}
+    after["model_fields"] = dict(
+        before["model_fields"],
+        **{
+            "sales_toolkit.analysis.action": ["line_id", "name"],
+            "sales_toolkit.task": ["measure_note", "name", "progress_source"],
+            "sales_toolkit.analysis.line": ["action_ids", "kpi"],
+        },
+    )
+    del after["model_fields"]["sales_toolkit.analysis.measure"]
+    after["models"] = sorted(
+        {*after["models"], "sales_toolkit.analysis.action"} - {"sales_toolkit.analysis.measure"}
+    )
+    return before, after
+
+
+def test_renamed_models_fields_and_external_ids_compare_with_their_old_selves(upgrade_check):
+    before, after = _renamed_release_snapshots()
+    # without the renames: the old model, fields and external ids are gone, new ones appear
+    differences, news, _migrated, _facts = upgrade_check.diff_release(before, after)
+    assert ("sales_toolkit.analysis.measure", "*", "<record>", "present", "<absent>") in differences
+    assert ("sales_toolkit.task", "*", "measure", "present", "<absent>") in differences
+    assert "new field sales_toolkit.task.progress_source" in news
+    renamed = upgrade_check.rename_snapshot(before, RENAMES)
+    assert upgrade_check.diff_release(renamed, after) == ([], [], [], [])
+    assert renamed["sections"]["sales_toolkit.task"]["3"] == {
+        "progress_source": "leads",
+        "measure_note": "x",
+        "name": "Visit",
+    }
+    assert renamed["model_fields"]["sales_toolkit.analysis.line"] == ["action_ids", "kpi"]
+    assert "sales_toolkit.analysis.action" in renamed["models"]
+    assert before["sections"]["sales_toolkit.task"]["3"]["measure"] == "leads", "the input is left as it was"
+    # a value the rename does not explain stays a difference
+    after["sections"]["sales_toolkit.task"]["3"]["progress_source"] = "won"
+    assert upgrade_check.diff_release(renamed, after)[0] == [
+        ("sales_toolkit.task", "3", "progress_source", "leads", "won")
+    ]
+
+
+def test_external_ids_follow_the_renames(upgrade_check):
+    rename = upgrade_check.rename_xmlid
+    assert rename("ir.model,model_sales_toolkit_analysis_measure", RENAMES) == (
+        "ir.model,model_sales_toolkit_analysis_action"
+    )
+    assert rename("ir.model.fields,field_sales_toolkit_analysis_measure__task_ids", RENAMES) == (
+        "ir.model.fields,field_sales_toolkit_analysis_action__task_ids"
+    )
+    assert rename("ir.model.fields,field_sales_toolkit_task__measure", RENAMES) == (
+        "ir.model.fields,field_sales_toolkit_task__progress_source"
+    )
+    assert rename("ir.model.fields.selection,selection__sales_toolkit_task__measure__won", RENAMES) == (
+        "ir.model.fields.selection,selection__sales_toolkit_task__progress_source__won"
+    )
+    assert rename("sales_toolkit.analysis.measure,analysis_2025q1_measure_north", RENAMES) == (
+        "sales_toolkit.analysis.action,analysis_2025q1_action_north"
+    )
+    # other models' and fields' external ids are left alone
+    for key in (
+        "ir.model.fields,field_sales_toolkit_task__measured_qty",
+        "ir.model.fields,field_sales_toolkit_target__measure",
+        "ir.model,model_sales_toolkit_analysis_measure_line",
+        "ir.rule,sales_toolkit_task_rule_company",
+    ):
+        assert rename(key, RENAMES) == key
+
+
+def test_compare_release_files_applies_the_renames_of_the_versions_between(
+    upgrade_check, tmp_path, capsys, monkeypatch
+):
+    before, after = _renamed_release_snapshots()
+    monkeypatch.setattr(upgrade_check, "MIGRATION_FACTS", {})
+    monkeypatch.setattr(upgrade_check, "RELEASE_ALLOWED_REMOVALS", {})
+    before_path, after_path = tmp_path / "before.json", tmp_path / "after.json"
+    before_path.write_text(json.dumps(before))
+    after_path.write_text(json.dumps(after))
+    monkeypatch.setattr(upgrade_check, "RELEASE_RENAMES", {"19.0.1.2.0": RENAMES})
+    assert upgrade_check.compare_release_files(before_path, after_path, "dff7126") == 0
+    assert capsys.readouterr().out.splitlines()[-1].endswith(": 5 models, 6 records, 0 differences")
+    # the renames of a later version are not applied
+    monkeypatch.setattr(upgrade_check, "RELEASE_RENAMES", {"19.0.1.3.0": RENAMES})
+    assert upgrade_check.compare_release_files(before_path, after_path, "dff7126") == 1

@@ -106,7 +106,8 @@ class SalesToolkitAnalysis(models.Model):
         string="Previous Sheet",
         readonly=True,
         copy=False,
-        help="The sheet of the previous period for the same scope, whose improvement actions this sheet follows up.",
+        help="The sheet of the previous period for the same scope, whose improvement actions this sheet "
+        "follows up.",
     )
     highlighted_count = fields.Integer(string="Lines to Explain", compute="_compute_highlighted_count")
     unexplained_count = fields.Integer(string="Unexplained Lines", compute="_compute_highlighted_count")

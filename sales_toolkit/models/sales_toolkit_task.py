@@ -290,7 +290,9 @@ class SalesToolkitTask(models.Model):
     def _reset_childless(self):
         """A goal that lost its last sub-task no longer holds their sum."""
         childless = self.sudo().filtered(
-            lambda task: not task.with_context(active_test=False).child_ids and task.progress_source == "manual"
+            lambda task: (
+                not task.with_context(active_test=False).child_ids and task.progress_source == "manual"
+            )
         )
         childless = childless.filtered("achieved_qty")
         if childless:
@@ -586,7 +588,8 @@ class SalesToolkitTask(models.Model):
                  GROUP BY b.key
                  UNION ALL
                    SELECT b.key, COUNT(f.id) FROM bounds b
-                     JOIN sales_toolkit_followup f ON b.progress_source = 'followups' AND f.user_id = b.user_id
+                     JOIN sales_toolkit_followup f ON b.progress_source = 'followups'
+                                                          AND f.user_id = b.user_id
                                                           AND f.company_id = b.company_id
                                                           AND f.date BETWEEN b.date_from AND b.date_to
                  GROUP BY b.key""",

@@ -1,5 +1,5 @@
-""""Measure" means the KPI measurement only: the improvement measures become improvement
-actions and the task's counting mode its progress source.
+"""Improvement measures become improvement actions, the task's counting mode its progress
+source: "measure" is the KPI measurement only.
 
 Renamed in SQL before the registry loads, as openupgradelib's rename_models, rename_tables
 and rename_fields do (in plain SQL: openupgradelib is no dependency), so that the records,
@@ -140,9 +140,14 @@ def _rename_table(cr, old, new):
     """The table, its id sequence, and the indexes and constraints named after it."""
     _logger.info("table %s: renaming to %s", old, new)
     cr.execute(SQL("ALTER TABLE %s RENAME TO %s", SQL.identifier(old), SQL.identifier(new)))
-    if sql.table_exists(cr, f"{old}_id_seq"):
+    cr.execute(SQL("SELECT 1 FROM pg_class WHERE relkind = 'S' AND relname = %s", f"{old}_id_seq"))
+    if cr.rowcount:
         cr.execute(
-            SQL("ALTER SEQUENCE %s RENAME TO %s", SQL.identifier(f"{old}_id_seq"), SQL.identifier(f"{new}_id_seq"))
+            SQL(
+                "ALTER SEQUENCE %s RENAME TO %s",
+                SQL.identifier(f"{old}_id_seq"),
+                SQL.identifier(f"{new}_id_seq"),
+            )
         )
     pattern = _starting(f"{old}_")
     cr.execute(
