@@ -90,7 +90,8 @@ def migrate(cr, version):
 def _execute(cr, query, *args):
     cr.execute(SQL(query, *args))
     if cr.rowcount:
-        _logger.info("%s: %s rows", " ".join(query.split())[:120], cr.rowcount)
+        values = ", ".join(arg.code if isinstance(arg, SQL) else str(arg) for arg in args)
+        _logger.info("%s rows: %s (%s)", cr.rowcount, " ".join(query.split()[:2]), values)
 
 
 def _table(model):
