@@ -4,6 +4,7 @@ from . import (
     sales_toolkit_date_bounds,
     sales_toolkit_field_rights,
     sales_toolkit_job,
+    sales_toolkit_kpi,
     sales_toolkit_parent_mixin,
     sales_toolkit_pipl_mixin,
     sales_toolkit_xlsx_mixin,

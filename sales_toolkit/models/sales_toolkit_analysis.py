@@ -1,9 +1,7 @@
 import os
 import tempfile
 from collections import defaultdict
-from datetime import datetime, time
 
-import pytz
 import xlsxwriter
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
@@ -210,12 +208,7 @@ class SalesToolkitAnalysis(models.Model):
     def _utc_bounds(self):
         """The sheet's period as UTC datetimes, days counted where the company is."""
         self.ensure_one()
-        tz = pytz.timezone(self.company_id.partner_id.tz or "UTC")
-
-        def utc(day):
-            return tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
-
-        return utc(self.date_from), utc(self.date_to + relativedelta(days=1))
+        return self.company_id._toolkit_utc_bounds(self.date_from, self.date_to)
 
     # ------------------------------------------------------------------ actions
 
@@ -284,71 +277,24 @@ class SalesToolkitAnalysis(models.Model):
 
         The dimension values, the targets, the previous sheet and the lead conversion are
         read with one query each; all the figures (this period, the same period last year
-        and the previous period, for every line) come from one call of the targets'
-        ``_toolkit_measure``.
+        and the previous period, for every line) come from one call of the KPI engine.
         """
         self.ensure_one()
-        Target = self.env["sales_toolkit.target"]
         targets = self._find_targets()
         line_keys = self._line_keys(targets)
-        periods = self._comparison_periods()
-        specs, spec_index = [], {}
-        for key in line_keys:
-            for period, (date_from, date_to) in periods.items():
-                spec_key = len(specs)
-                spec_index[key, period] = spec_key
-                specs.append(
-                    dict(self._spec_dimensions(key), key=spec_key, date_from=date_from, date_to=date_to)
-                )
-        values = Target.sudo()._toolkit_measure(specs)
+        figures = self._measure_line_keys(line_keys)
         conversion = self._lead_conversion()
         previous = self._previous_sheet()
         previous_lines = {line._line_key(): line for line in previous.line_ids}
-        low, high = self.company_id.toolkit_analysis_low_rate, self.company_id.toolkit_analysis_high_rate
         existing = {line._line_key(): line for line in self.line_ids}
         to_create = []
         for sequence, key in enumerate(line_keys):
+            vals = self._line_figures(key, figures[key], self._lookup_target(targets, key))
+            vals.update(self._line_movement(figures[key]["current"], previous_lines.get(key)))
             dimension, kpi, team_id, categ_id, customer_type, user_id = key
-            actual = values.get(spec_index[key, "current"], 0.0)
-            last_year = values.get(spec_index[key, "last_year"], 0.0)
-            previous_value = values.get(spec_index[key, "previous"], 0.0)
-            target = self._lookup_target(targets, key)
-            target_value = target.target_value if target else 0.0
-            completion = 100.0 * actual / target_value if target_value else 0.0
-            direction = False
-            if target_value and float_compare(completion, low, precision_digits=2) < 0:
-                direction = "below"
-            elif target_value and float_compare(completion, high, precision_digits=2) > 0:
-                direction = "above"
-            previous_line = previous_lines.get(key)
-            vals = {
-                "sequence": sequence,
-                "target_id": target.id if target else False,
-                "target_value": target_value,
-                "has_target": bool(target),
-                "actual_value": actual,
-                "completion_rate": completion,
-                "last_year_value": last_year,
-                "yoy_rate": self._change_rate(actual, last_year),
-                "previous_value": previous_value,
-                "mom_rate": self._change_rate(actual, previous_value),
-                "is_highlighted": bool(direction),
-                "gap_direction": direction,
-                "previous_line_id": previous_line.id if previous_line else False,
-                "previous_actual_value": previous_line.actual_value if previous_line else 0.0,
-                "movement_value": actual - previous_line.actual_value if previous_line else 0.0,
-            }
+            vals["sequence"] = sequence
             if kpi == "revenue" and dimension in ("overall", "team"):
-                leads, opportunities, won = conversion.get(
-                    team_id if dimension == "team" else None, (0, 0, 0)
-                )
-                vals.update(
-                    lead_count=leads,
-                    opportunity_count=opportunities,
-                    won_count=won,
-                    lead_opportunity_rate=100.0 * opportunities / leads if leads else 0.0,
-                    opportunity_won_rate=100.0 * won / opportunities if opportunities else 0.0,
-                )
+                vals.update(self._conversion_figures(conversion, team_id if dimension == "team" else None))
             if key in existing:
                 existing.pop(key).sudo().with_context(toolkit_analysis_generate=True).write(vals)
             else:
@@ -372,6 +318,67 @@ class SalesToolkitAnalysis(models.Model):
         stale = self.env["sales_toolkit.analysis.line"].concat(*existing.values())
         stale.filtered(lambda line: not line.root_cause and not line.measure_ids).unlink()
         self.sudo().previous_id = previous
+
+    def _measure_line_keys(self, line_keys):
+        """{line key: {'current' | 'last_year' | 'previous': value}}: one engine call."""
+        periods = self._comparison_periods()
+        specs, spec_index = [], {}
+        for key in line_keys:
+            for period, (date_from, date_to) in periods.items():
+                spec_index[key, period] = len(specs)
+                specs.append(
+                    dict(self._spec_dimensions(key), key=len(specs), date_from=date_from, date_to=date_to)
+                )
+        values = self.env["sales_toolkit.kpi"]._measure(specs)
+        return {
+            key: {period: values.get(spec_index[key, period], 0.0) for period in periods} for key in line_keys
+        }
+
+    def _line_figures(self, key, figures, target):
+        """The line's figures against its target and last year; highlighted outside the
+        company's band of completion."""
+        actual, last_year = figures["current"], figures["last_year"]
+        target_value = target.target_value if target else 0.0
+        completion = 100.0 * actual / target_value if target_value else 0.0
+        low, high = self.company_id.toolkit_analysis_low_rate, self.company_id.toolkit_analysis_high_rate
+        direction = False
+        if target_value and float_compare(completion, low, precision_digits=2) < 0:
+            direction = "below"
+        elif target_value and float_compare(completion, high, precision_digits=2) > 0:
+            direction = "above"
+        return {
+            "target_id": target.id if target else False,
+            "target_value": target_value,
+            "has_target": bool(target),
+            "actual_value": actual,
+            "completion_rate": completion,
+            "last_year_value": last_year,
+            "yoy_rate": self._change_rate(actual, last_year),
+            "previous_value": figures["previous"],
+            "mom_rate": self._change_rate(actual, figures["previous"]),
+            "is_highlighted": bool(direction),
+            "gap_direction": direction,
+        }
+
+    @api.model
+    def _line_movement(self, actual, previous_line):
+        """The line against the same line of the previous sheet."""
+        return {
+            "previous_line_id": previous_line.id if previous_line else False,
+            "previous_actual_value": previous_line.actual_value if previous_line else 0.0,
+            "movement_value": actual - previous_line.actual_value if previous_line else 0.0,
+        }
+
+    @api.model
+    def _conversion_figures(self, conversion, team_id):
+        leads, opportunities, won = conversion.get(team_id, (0, 0, 0))
+        return {
+            "lead_count": leads,
+            "opportunity_count": opportunities,
+            "won_count": won,
+            "lead_opportunity_rate": 100.0 * opportunities / leads if leads else 0.0,
+            "opportunity_won_rate": 100.0 * won / opportunities if opportunities else 0.0,
+        }
 
     @api.model
     def _change_rate(self, value, base):
@@ -490,7 +497,8 @@ class SalesToolkitAnalysis(models.Model):
     def _sold_dimension_values(self):
         """(team ids, top-level category ids, salesperson ids) of the period's confirmed sales."""
         self.ensure_one()
-        self.env["sales_toolkit.target"]._flush_measured_models()
+        Kpi = self.env["sales_toolkit.kpi"]
+        Kpi._flush_measured_models()
         utc_from, utc_to = self._utc_bounds()
         self.env.cr.execute(
             SQL(
@@ -502,10 +510,11 @@ class SalesToolkitAnalysis(models.Model):
                 LEFT JOIN product_product pp ON pp.id = l.product_id
                 LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
                 LEFT JOIN product_category pc ON pc.id = pt.categ_id
-                    WHERE o.company_id = %(company)s AND o.state = 'sale'
+                    WHERE o.company_id = %(company)s AND %(confirmed)s
                       AND o.date_order >= %(utc_from)s AND o.date_order < %(utc_to)s
                       AND (%(team)s::int IS NULL OR o.team_id = %(team)s::int)""",
                 company=self.company_id.id,
+                confirmed=Kpi._confirmed_sql("o"),
                 utc_from=utc_from,
                 utc_to=utc_to,
                 team=self.team_id.id if self.scope == "team" else None,
