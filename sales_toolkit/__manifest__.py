@@ -2,7 +2,7 @@
     "name": "Sales Toolkit",
     "summary": "The sales-management handbook as live CRM records: prospect capture, "
     "need-match scoring and more",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Sales/CRM",
     "author": "sales_toolkit developers",
     "website": "https://github.com/sales-toolkit/sales_toolkit",
@@ -71,7 +71,6 @@
         "demo/sales_toolkit_analysis_demo.xml",
         "demo/sales_toolkit_review_meeting_demo.xml",
     ],
-    "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_backend": [
             "sales_toolkit/static/src/cockpit/*",

@@ -18,6 +18,8 @@ from . import (
     res_company,
     res_config_settings,
     res_partner,
+    sale_order,
+    sale_order_line,
     sales_toolkit_analysis,
     sales_toolkit_analysis_line,
     sales_toolkit_analysis_measure,

@@ -228,25 +228,6 @@ class SalesToolkitTarget(models.Model):
     _value_check = models.Constraint("CHECK (target_value >= 0)", "A target value cannot be negative.")
     _company_period_idx = models.Index("(company_id, date_from, date_to)")
 
-    def init(self):
-        res = super().init()
-        # Covering indexes for measuring achievement (and the analysis sheets that reuse it):
-        # the confirmed orders of a period, then their product lines, are read from the
-        # indexes alone (index-only scans), whatever the size of the tables. The uninstall
-        # hook drops them (SALE_INDEXES).
-        self.env.cr.execute(
-            """CREATE INDEX IF NOT EXISTS sales_toolkit_sale_order_period_idx
-                   ON sale_order (company_id, date_order)
-                      INCLUDE (id, partner_id, team_id, user_id, currency_rate)
-                WHERE state = 'sale'"""
-        )
-        self.env.cr.execute(
-            """CREATE INDEX IF NOT EXISTS sales_toolkit_sale_order_line_measure_idx
-                   ON sale_order_line (order_id) INCLUDE (price_subtotal, product_id)
-                WHERE display_type IS NULL AND is_downpayment IS NOT TRUE"""
-        )
-        return res
-
     def _default_date_from(self):
         return period_start(self.env.company._toolkit_today(), "quarter")
 

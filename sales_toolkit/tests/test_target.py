@@ -7,10 +7,14 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged, users
 
-from .. import SALE_INDEXES, uninstall_hook
 from .common import SalesToolkitCommon
 
 Q2_FROM, Q2_TO = date(2021, 4, 1), date(2021, 6, 30)
+# the covering indexes of the KPI engine, by table (models.Index of the sale extensions)
+SALE_INDEXES = {
+    "sale_order_sales_toolkit_period_idx": "sale_order",
+    "sale_order_line_sales_toolkit_kpi_idx": "sale_order_line",
+}
 
 
 class TargetCommon(SalesToolkitCommon):
@@ -152,11 +156,23 @@ class TestTargetMeasure(TargetCommon):
         self.assertAchieved(1, kpi="new_customers", team_id=self.team_east.id)
         self.assertAchieved(1, kpi="new_customers", customer_type="key_account")
 
-    def test_repurchase_rate_is_the_care_plan_definition(self):
+    def test_repurchase_rate_is_the_one_definition(self):
         # of the customers of 2021 Q1 (old, lapsed), the old one ordered again
         target = self.assertAchieved(50, kpi="repurchase_rate", target_value=30)
-        rate, base, repeat = self.env["res.partner"]._toolkit_repurchase_rate(self.company, Q2_FROM, Q2_TO)
-        self.assertEqual((rate, base, repeat), (target.achieved_value, 2, 1))
+        spec = {"key": 1, "company_id": self.company.id, "kpi": "repurchase_rate"}
+        Kpi = self.env["sales_toolkit.kpi"]
+        self.assertEqual(
+            Kpi._measure([dict(spec, date_from=Q2_FROM, date_to=Q2_TO)]), {1: target.achieved_value}
+        )
+        # the analysis sheet of the quarter shows the same figure on its overall line
+        sheet = self.env["sales_toolkit.analysis"].create(
+            {"period_type": "quarter", "date_from": Q2_FROM, "company_id": self.company.id}
+        )
+        sheet.with_user(self.manager).action_generate()
+        line = sheet.line_ids.filtered(
+            lambda line: line.dimension == "overall" and line.kpi == "repurchase_rate"
+        )
+        self.assertEqual(line.actual_value, target.achieved_value)
         self.assertAchieved(50, kpi="repurchase_rate", target_value=30, team_id=self.team_east.id)
         # the old customer bought product line B before and product line A again
         self.assertAchieved(0, kpi="repurchase_rate", target_value=30, product_categ_id=self.categ_b.id)
@@ -167,7 +183,7 @@ class TestTargetMeasure(TargetCommon):
         do) get the values they get alone: periods sharing lines, a repurchase rate reading
         the period before next to revenue of the same period, counts by product line where
         an order has lines of two lines."""
-        Target = self.env["sales_toolkit.target"]
+        Kpi = self.env["sales_toolkit.kpi"]
         april = (date(2021, 4, 1), date(2021, 4, 30))
         expected = {
             "revenue": (650, {}),
@@ -209,9 +225,9 @@ class TestTargetMeasure(TargetCommon):
                     **dimensions,
                 }
             )
-        together = Target._toolkit_measure(specs)
+        together = Kpi._measure(specs)
         for spec in specs:
-            alone = Target._toolkit_measure([spec])
+            alone = Kpi._measure([spec])
             self.assertAlmostEqual(together.get(spec["key"], 0.0), alone.get(spec["key"], 0.0), msg=spec)
             name = names[spec["key"]]
             self.assertAlmostEqual(together.get(spec["key"], 0.0), expected[name][0], places=2, msg=name)
@@ -725,10 +741,29 @@ class TestTargetSheets(TargetCommon):
 @tagged("post_install", "-at_install")
 class TestTargetIndexes(TargetCommon):
     def _indexes(self):
-        self.env.cr.execute("SELECT indexname FROM pg_indexes WHERE indexname IN %s", [SALE_INDEXES])
+        self.env.cr.execute("SELECT indexname FROM pg_indexes WHERE indexname IN %s", [tuple(SALE_INDEXES)])
         return {row[0] for row in self.env.cr.fetchall()}
 
     def test_sale_indexes_are_added_and_dropped_on_uninstall(self):
         self.assertEqual(self._indexes(), set(SALE_INDEXES))
-        uninstall_hook(self.env)  # rolled back with the test
+        # the planner reads a period's confirmed orders and their lines from them
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        self.env.cr.execute(
+            """EXPLAIN SELECT o.partner_id, l.price_subtotal FROM sale_order o
+                 JOIN sale_order_line l ON l.order_id = o.id AND l.display_type IS NULL
+                                       AND l.is_downpayment IS NOT TRUE
+                WHERE o.state = 'sale' AND o.company_id = %s
+                  AND o.date_order >= '2021-04-01' AND o.date_order < '2021-07-01'""",
+            [self.company.id],
+        )
+        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        for index in SALE_INDEXES:
+            self.assertIn(index, plan)
+        # Odoo knows them as the module's indexes: uninstalling the module drops them
+        constraints = self.env["ir.model.constraint"].search(
+            [("name", "in", list(SALE_INDEXES)), ("module.name", "=", "sales_toolkit")]
+        )
+        self.assertEqual(set(constraints.mapped("type")), {"i"})
+        self.assertEqual(len(constraints), 2)
+        constraints._module_data_uninstall()  # what an uninstall does; rolled back with the test
         self.assertEqual(self._indexes(), set())
