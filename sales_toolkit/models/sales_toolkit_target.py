@@ -460,6 +460,15 @@ class SalesToolkitTarget(models.Model):
             self._toolkit_refresh_figures()
         return res
 
+    @api.model
+    def _toolkit_write_refusal(self, field):
+        # a rep is told what is theirs on a target, whatever field they tried
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            return self.env._(
+                "Only sales managers set and revise targets; you can add remarks to your own targets."
+            )
+        return super()._toolkit_write_refusal(field)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_tracked(self):
         if any(target.state != "draft" for target in self):
