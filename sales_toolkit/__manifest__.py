@@ -71,7 +71,6 @@
         "demo/sales_toolkit_analysis_demo.xml",
         "demo/sales_toolkit_review_meeting_demo.xml",
     ],
-    "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_backend": [
             "sales_toolkit/static/src/cockpit/*",

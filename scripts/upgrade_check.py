@@ -91,7 +91,8 @@ UPGRADE_FROM = REPO / "scripts" / "upgrade_from"
 # What each version's migration scripts (sales_toolkit/migrations/<version>/) must have done,
 # checked by ``release`` for every version after the release it starts from, up to the code's.
 # A fact names a record by its external id in the module ("<model>,<name>", as in the
-# snapshot's ir.model.data section), the snapshot section holding it, a field, its value
+# snapshot's ir.model.data section; or by its key in the section, "key"), the snapshot
+# section holding it, a field, its value
 # before the upgrade (with the old code; leave "before" out for a record the old release did
 # not have) and after it. The fact's change is not a difference; a fact that does not hold
 # fails the check. Add the facts with each migration script: a version with a script and no
@@ -136,6 +137,22 @@ MIGRATION_FACTS = {
             }
             for group in ("salesman", "manager")
         ),
+        {
+            # the hand-made covering indexes on the sale tables give way to the sale.order and
+            # sale.order.line extensions' models.Index (Odoo's names; dropped on uninstall)
+            "section": "sale indexes",
+            "key": "sale_order",
+            "field": "indexes",
+            "before": ["sales_toolkit_sale_order_period_idx"],
+            "after": ["sale_order_sales_toolkit_period_idx"],
+        },
+        {
+            "section": "sale indexes",
+            "key": "sale_order_line",
+            "field": "indexes",
+            "before": ["sales_toolkit_sale_order_line_measure_idx"],
+            "after": ["sale_order_line_sales_toolkit_kpi_idx"],
+        },
     ],
 }
 
@@ -414,8 +431,11 @@ def check_facts(before, after, facts):
     for fact in facts:
         keys = []
         for label, sections in (("before", before), ("after", after)):
-            data = sections.get("ir.model.data", {}).get(fact["record"])
-            key = str(data["res_id"]) if data else None
+            if "key" in fact:
+                key = fact["key"]
+            else:
+                data = sections.get("ir.model.data", {}).get(fact["record"])
+                key = str(data["res_id"]) if data else None
             keys.append(key)
             if label not in fact:
                 continue
@@ -790,6 +810,13 @@ def snapshot(env):
     sections["ir.model.data"] = {
         f"{d.model},{d.name}": {"res_id": d.res_id, "noupdate": d.noupdate} for d in data
     }
+    # the module's indexes on Odoo's sale tables (not records: what a migration may rename)
+    env.cr.execute(
+        """SELECT tablename, array_agg(indexname ORDER BY indexname) FROM pg_indexes
+            WHERE tablename IN ('sale_order', 'sale_order_line') AND indexname LIKE '%sales_toolkit%'
+         GROUP BY tablename"""
+    )
+    sections["sale indexes"] = {table: {"indexes": names} for table, names in env.cr.fetchall()}
     module = env["ir.module.module"].search([("name", "=", MODULE)])
     return {
         "version": module.latest_version,  # the version installed in the database

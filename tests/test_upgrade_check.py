@@ -222,6 +222,27 @@ def test_migration_that_did_not_run_fails_its_fact(upgrade_check):
     assert fact_problems[-1] == (FACT, "after the upgrade: no record ir.rule,followup_rule_personal")
 
 
+def test_fact_on_a_section_key_without_external_id(upgrade_check):
+    """A fact may name its row by key (the sale indexes are no records)."""
+    before, after = _release_snapshots()
+    fact = {
+        "section": "sale indexes",
+        "key": "sale_order",
+        "field": "indexes",
+        "before": ["old_idx"],
+        "after": ["new_idx"],
+    }
+    before["sections"]["sale indexes"] = {"sale_order": {"indexes": ["old_idx"]}}
+    after["sections"]["sale indexes"] = {"sale_order": {"indexes": ["new_idx"]}}
+    differences, _news, migrated, fact_problems = upgrade_check.diff_release(before, after, [fact])
+    assert (differences, fact_problems) == ([], [])
+    assert migrated == [("sale indexes", "sale_order", "indexes", ["old_idx"], ["new_idx"])]
+    # the migration did not run: the old index is still there
+    after["sections"]["sale indexes"] = {"sale_order": {"indexes": ["old_idx"]}}
+    fact_problems = upgrade_check.diff_release(before, after, [fact])[3]
+    assert fact_problems == [(fact, 'after the upgrade: ["old_idx"], expected ["new_idx"]')]
+
+
 def test_new_models_fields_and_records_with_new_external_ids_are_news(upgrade_check):
     before, after = _release_snapshots()
     after["models"].append("crm.team")

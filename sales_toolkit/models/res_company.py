@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 import pytz
 
@@ -279,17 +279,29 @@ class ResCompany(models.Model):
         self.ensure_one()
         return self.toolkit_power_high_ratio, self.toolkit_power_medium_ratio
 
-    def _toolkit_today(self):
-        """Today's date where the company is: its partner's timezone, UTC when unset."""
+    def _toolkit_tz(self):
+        """Where the company is: its partner's timezone, UTC when unset (the module's days
+        and periods are counted there; in SQL, sales_toolkit.kpi's helpers)."""
         self.ensure_one()
-        tz = pytz.timezone(self.partner_id.tz or "UTC")
-        return datetime.now(tz).date()
+        return pytz.timezone(self.partner_id.tz or "UTC")
+
+    def _toolkit_today(self):
+        """Today's date where the company is."""
+        return datetime.now(self._toolkit_tz()).date()
 
     def _toolkit_date_of(self, moment):
         """The calendar day of a UTC datetime where the company is."""
-        self.ensure_one()
-        tz = pytz.timezone(self.partner_id.tz or "UTC")
-        return pytz.utc.localize(moment).astimezone(tz).date()
+        return pytz.utc.localize(moment).astimezone(self._toolkit_tz()).date()
+
+    def _toolkit_utc_bounds(self, date_from, date_to):
+        """(start, end): the days ``date_from`` to ``date_to`` where the company is, as naive
+        UTC datetimes; ``start`` is included, ``end`` (midnight after ``date_to``) is not."""
+        tz = self._toolkit_tz()
+
+        def utc_midnight(day):
+            return tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+
+        return utc_midnight(date_from), utc_midnight(date_to + timedelta(days=1))
 
     def write(self, vals):
         res = super().write(vals)

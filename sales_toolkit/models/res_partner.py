@@ -1,7 +1,6 @@
 from collections import Counter
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
-import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -134,21 +133,19 @@ class ResPartner(models.Model):
                 restrict,
             )
         else:
-            tz = pytz.timezone(company.partner_id.tz or "UTC")
-
-            def utc(day):
-                return tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
-
+            Kpi = self.env["sales_toolkit.kpi"]
+            utc_from, utc_to = company._toolkit_utc_bounds(first_day, today)
             query = SQL(
-                """SELECT p.commercial_partner_id,
-                          SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1))
+                """SELECT p.commercial_partner_id, SUM(%s)
                      FROM sale_order o JOIN res_partner p ON p.id = o.partner_id
-                    WHERE o.state = 'sale' AND o.company_id = %s
+                    WHERE %s AND o.company_id = %s
                       AND o.date_order >= %s AND o.date_order < %s %s
                  GROUP BY p.commercial_partner_id""",
+                Kpi._company_amount_sql(SQL("o.amount_untaxed"), SQL("o.currency_rate")),
+                Kpi._confirmed_sql("o"),
                 company.id,
-                utc(first_day),
-                utc(today + timedelta(days=1)),
+                utc_from,
+                utc_to,
                 restrict,
             )
         self.env["res.partner"].flush_model(["commercial_partner_id"])
@@ -158,51 +155,6 @@ class ResPartner(models.Model):
         self.env["account.move"].flush_model(["state", "move_type", "invoice_date", "amount_untaxed_signed"])
         self.env.cr.execute(query)
         return dict(self.env.cr.fetchall())
-
-    @api.model
-    def _toolkit_repurchase_rate(self, company, date_from, date_to, partner_ids=None):
-        """Repurchase rate of a group of customers, the module's one definition.
-
-        Of the customers with a confirmed order in the previous period of the same
-        length, the share (in %) that ordered again within [date_from, date_to];
-        days in the company's timezone. ``partner_ids`` (commercial partners)
-        narrows the group, e.g. to a tier or a team's customers.
-        Returns (rate, customers of the previous period, of whom repurchased).
-        """
-        length = (date_to - date_from).days + 1
-        previous_from = date_from - timedelta(days=length)
-        tz = company.partner_id.tz or "UTC"
-        restrict = SQL("AND p.commercial_partner_id IN %s", tuple(partner_ids)) if partner_ids else SQL()
-        if partner_ids is not None and not partner_ids:
-            return 0.0, 0, 0
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
-        self.env["sale.order"].flush_model(["state", "company_id", "date_order", "partner_id"])
-        self.env.cr.execute(
-            SQL(
-                """WITH orders AS (
-                       SELECT p.commercial_partner_id AS customer,
-                              ((o.date_order AT TIME ZONE 'UTC') AT TIME ZONE %(tz)s)::date AS day
-                         FROM sale_order o JOIN res_partner p ON p.id = o.partner_id
-                        WHERE o.state = 'sale' AND o.company_id = %(company)s %(restrict)s
-                   ), previous AS (
-                       SELECT DISTINCT customer FROM orders WHERE day >= %(prev)s AND day < %(start)s
-                   )
-                   SELECT COUNT(*),
-                          COUNT(*) FILTER (WHERE EXISTS (
-                              SELECT 1 FROM orders o2
-                               WHERE o2.customer = previous.customer
-                                 AND o2.day BETWEEN %(start)s AND %(end)s))
-                     FROM previous""",
-                tz=tz,
-                company=company.id,
-                restrict=restrict,
-                prev=previous_from,
-                start=date_from,
-                end=date_to,
-            )
-        )
-        base, repeat = self.env.cr.fetchone()
-        return (100.0 * repeat / base if base else 0.0), base, repeat
 
     @api.model
     def _toolkit_tier_of(self, company, amount):

@@ -1,10 +1,5 @@
-import os
-import tempfile
 from collections import defaultdict
-from datetime import datetime, time
 
-import pytz
-import xlsxwriter
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
@@ -211,12 +206,7 @@ class SalesToolkitAnalysis(models.Model):
     def _utc_bounds(self):
         """The sheet's period as UTC datetimes, days counted where the company is."""
         self.ensure_one()
-        tz = pytz.timezone(self.company_id.partner_id.tz or "UTC")
-
-        def utc(day):
-            return tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
-
-        return utc(self.date_from), utc(self.date_to + relativedelta(days=1))
+        return self.company_id._toolkit_utc_bounds(self.date_from, self.date_to)
 
     # ------------------------------------------------------------------ actions
 
@@ -285,71 +275,24 @@ class SalesToolkitAnalysis(models.Model):
 
         The dimension values, the targets, the previous sheet and the lead conversion are
         read with one query each; all the figures (this period, the same period last year
-        and the previous period, for every line) come from one call of the targets'
-        ``_toolkit_measure``.
+        and the previous period, for every line) come from one call of the KPI engine.
         """
         self.ensure_one()
-        Target = self.env["sales_toolkit.target"]
         targets = self._find_targets()
         line_keys = self._line_keys(targets)
-        periods = self._comparison_periods()
-        specs, spec_index = [], {}
-        for key in line_keys:
-            for period, (date_from, date_to) in periods.items():
-                spec_key = len(specs)
-                spec_index[key, period] = spec_key
-                specs.append(
-                    dict(self._spec_dimensions(key), key=spec_key, date_from=date_from, date_to=date_to)
-                )
-        values = Target.sudo()._toolkit_measure(specs)
+        figures = self._measure_line_keys(line_keys)
         conversion = self._lead_conversion()
         previous = self._previous_sheet()
         previous_lines = {line._line_key(): line for line in previous.line_ids}
-        low, high = self.company_id.toolkit_analysis_low_rate, self.company_id.toolkit_analysis_high_rate
         existing = {line._line_key(): line for line in self.line_ids}
         to_create = []
         for sequence, key in enumerate(line_keys):
+            vals = self._line_figures(key, figures[key], self._lookup_target(targets, key))
+            vals.update(self._line_movement(figures[key]["current"], previous_lines.get(key)))
             dimension, kpi, team_id, categ_id, customer_type, user_id = key
-            actual = values.get(spec_index[key, "current"], 0.0)
-            last_year = values.get(spec_index[key, "last_year"], 0.0)
-            previous_value = values.get(spec_index[key, "previous"], 0.0)
-            target = self._lookup_target(targets, key)
-            target_value = target.target_value if target else 0.0
-            completion = 100.0 * actual / target_value if target_value else 0.0
-            direction = False
-            if target_value and float_compare(completion, low, precision_digits=2) < 0:
-                direction = "below"
-            elif target_value and float_compare(completion, high, precision_digits=2) > 0:
-                direction = "above"
-            previous_line = previous_lines.get(key)
-            vals = {
-                "sequence": sequence,
-                "target_id": target.id if target else False,
-                "target_value": target_value,
-                "has_target": bool(target),
-                "actual_value": actual,
-                "completion_rate": completion,
-                "last_year_value": last_year,
-                "yoy_rate": self._change_rate(actual, last_year),
-                "previous_value": previous_value,
-                "mom_rate": self._change_rate(actual, previous_value),
-                "is_highlighted": bool(direction),
-                "gap_direction": direction,
-                "previous_line_id": previous_line.id if previous_line else False,
-                "previous_actual_value": previous_line.actual_value if previous_line else 0.0,
-                "movement_value": actual - previous_line.actual_value if previous_line else 0.0,
-            }
+            vals["sequence"] = sequence
             if kpi == "revenue" and dimension in ("overall", "team"):
-                leads, opportunities, won = conversion.get(
-                    team_id if dimension == "team" else None, (0, 0, 0)
-                )
-                vals.update(
-                    lead_count=leads,
-                    opportunity_count=opportunities,
-                    won_count=won,
-                    lead_opportunity_rate=100.0 * opportunities / leads if leads else 0.0,
-                    opportunity_won_rate=100.0 * won / opportunities if opportunities else 0.0,
-                )
+                vals.update(self._conversion_figures(conversion, team_id if dimension == "team" else None))
             if key in existing:
                 existing.pop(key).sudo().with_context(toolkit_analysis_generate=True).write(vals)
             else:
@@ -373,6 +316,67 @@ class SalesToolkitAnalysis(models.Model):
         stale = self.env["sales_toolkit.analysis.line"].concat(*existing.values())
         stale.filtered(lambda line: not line.root_cause and not line.action_ids).unlink()
         self.sudo().previous_id = previous
+
+    def _measure_line_keys(self, line_keys):
+        """{line key: {'current' | 'last_year' | 'previous': value}}: one engine call."""
+        periods = self._comparison_periods()
+        specs, spec_index = [], {}
+        for key in line_keys:
+            for period, (date_from, date_to) in periods.items():
+                spec_index[key, period] = len(specs)
+                specs.append(
+                    dict(self._spec_dimensions(key), key=len(specs), date_from=date_from, date_to=date_to)
+                )
+        values = self.env["sales_toolkit.kpi"]._measure(specs)
+        return {
+            key: {period: values.get(spec_index[key, period], 0.0) for period in periods} for key in line_keys
+        }
+
+    def _line_figures(self, key, figures, target):
+        """The line's figures against its target and last year; highlighted outside the
+        company's band of completion."""
+        actual, last_year = figures["current"], figures["last_year"]
+        target_value = target.target_value if target else 0.0
+        completion = 100.0 * actual / target_value if target_value else 0.0
+        low, high = self.company_id.toolkit_analysis_low_rate, self.company_id.toolkit_analysis_high_rate
+        direction = False
+        if target_value and float_compare(completion, low, precision_digits=2) < 0:
+            direction = "below"
+        elif target_value and float_compare(completion, high, precision_digits=2) > 0:
+            direction = "above"
+        return {
+            "target_id": target.id if target else False,
+            "target_value": target_value,
+            "has_target": bool(target),
+            "actual_value": actual,
+            "completion_rate": completion,
+            "last_year_value": last_year,
+            "yoy_rate": self._change_rate(actual, last_year),
+            "previous_value": figures["previous"],
+            "mom_rate": self._change_rate(actual, figures["previous"]),
+            "is_highlighted": bool(direction),
+            "gap_direction": direction,
+        }
+
+    @api.model
+    def _line_movement(self, actual, previous_line):
+        """The line against the same line of the previous sheet."""
+        return {
+            "previous_line_id": previous_line.id if previous_line else False,
+            "previous_actual_value": previous_line.actual_value if previous_line else 0.0,
+            "movement_value": actual - previous_line.actual_value if previous_line else 0.0,
+        }
+
+    @api.model
+    def _conversion_figures(self, conversion, team_id):
+        leads, opportunities, won = conversion.get(team_id, (0, 0, 0))
+        return {
+            "lead_count": leads,
+            "opportunity_count": opportunities,
+            "won_count": won,
+            "lead_opportunity_rate": 100.0 * opportunities / leads if leads else 0.0,
+            "opportunity_won_rate": 100.0 * won / opportunities if opportunities else 0.0,
+        }
 
     @api.model
     def _change_rate(self, value, base):
@@ -491,7 +495,8 @@ class SalesToolkitAnalysis(models.Model):
     def _sold_dimension_values(self):
         """(team ids, top-level category ids, salesperson ids) of the period's confirmed sales."""
         self.ensure_one()
-        self.env["sales_toolkit.target"]._flush_measured_models()
+        Kpi = self.env["sales_toolkit.kpi"]
+        Kpi._flush_measured_models()
         utc_from, utc_to = self._utc_bounds()
         self.env.cr.execute(
             SQL(
@@ -503,10 +508,11 @@ class SalesToolkitAnalysis(models.Model):
                 LEFT JOIN product_product pp ON pp.id = l.product_id
                 LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
                 LEFT JOIN product_category pc ON pc.id = pt.categ_id
-                    WHERE o.company_id = %(company)s AND o.state = 'sale'
+                    WHERE o.company_id = %(company)s AND %(confirmed)s
                       AND o.date_order >= %(utc_from)s AND o.date_order < %(utc_to)s
                       AND (%(team)s::int IS NULL OR o.team_id = %(team)s::int)""",
                 company=self.company_id.id,
+                confirmed=Kpi._confirmed_sql("o"),
                 utc_from=utc_from,
                 utc_to=utc_to,
                 team=self.team_id.id if self.scope == "team" else None,
@@ -653,132 +659,109 @@ class SalesToolkitAnalysis(models.Model):
         return dimensions
 
     def _analysis_xlsx(self):
-        """xlsxwriter in constant_memory mode: rows are streamed to a temporary file.
-
-        One sheet per dimension, each written top to bottom (constant_memory cannot go back
-        to an earlier row), with a native bar chart of target vs actual; the overview adds
-        a line chart of the revenue trend.
-        """
+        """One sheet per dimension, with a native bar chart of target vs actual; the
+        overview adds a line chart of the revenue trend."""
         self.ensure_one()
         dimension_labels = dict(
             self.env["sales_toolkit.analysis.line"]._fields["dimension"]._description_selection(self.env)
         )
-        categories = dict(
-            self.env["sales_toolkit.analysis.line"]
-            ._fields["root_cause_category"]
-            ._description_selection(self.env)
-        )
-        with tempfile.TemporaryDirectory() as tmpdir:
-            path = os.path.join(tmpdir, "analysis.xlsx")
-            workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "tmpdir": tmpdir})
-            styles = {
-                "title": workbook.add_format({"bold": True, "font_size": 14}),
-                "header": workbook.add_format(
-                    {"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True}
-                ),
-                "text": workbook.add_format({"border": 1}),
-                "number": workbook.add_format({"border": 1, "num_format": "#,##0.00"}),
-                "percent": workbook.add_format({"border": 1, "num_format": "0.0%"}),
-                "low": workbook.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
-                "high": workbook.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"}),
-            }
-            columns = [
-                (self.env._("Dimension Value"), 28),
-                (self.env._("Indicator"), 20),
-                (self.env._("Target"), 16),
-                (self.env._("Actual"), 16),
-                (self.env._("Completion"), 12),
-                (self.env._("YoY"), 10),
-                (self.env._("MoM"), 10),
-                (self.env._("Root Cause Category"), 18),
-                (self.env._("Root Cause"), 50),
-            ]
-            low = self.company_id.toolkit_analysis_low_rate / 100.0
-            high = self.company_id.toolkit_analysis_high_rate / 100.0
+        with self._toolkit_workbook() as book:
             for dimension in self._xlsx_dimensions():
-                lines = self._lines_of(dimension)
-                sheet = workbook.add_worksheet(dimension_labels[dimension][:31])
-                for col, (_label, width) in enumerate(columns):
-                    sheet.set_column(col, col, width)
-                sheet.write_string(
-                    0,
-                    0,
+                sheet = book.add_sheet(
+                    dimension_labels[dimension],
+                    self._xlsx_columns(),
                     self.env._(
                         "Performance Analysis: %(sheet)s — %(dimension)s",
                         sheet=self.name,
                         dimension=dimension_labels[dimension],
                     ),
-                    styles["title"],
+                    self._period_label(),
                 )
-                sheet.write_string(1, 0, self._period_label())
-                for col, (label, _width) in enumerate(columns):
-                    sheet.write_string(3, col, label, styles["header"])
-                first = 4
-                for index, line in enumerate(lines):
-                    row = first + index
-                    sheet.write_string(row, 0, line.dimension_value or "", styles["text"])
-                    sheet.write_string(row, 1, line.kpi_label or "", styles["text"])
-                    if line.has_target:
-                        sheet.write_number(row, 2, line.target_value, styles["number"])
-                        sheet.write_number(row, 4, line.completion_rate / 100.0, styles["percent"])
-                    else:
-                        sheet.write_blank(row, 2, None, styles["number"])
-                        sheet.write_blank(row, 4, None, styles["percent"])
-                    sheet.write_number(row, 3, line.actual_value, styles["number"])
-                    for col, base, rate in (
-                        (5, line.last_year_value, line.yoy_rate),
-                        (6, line.previous_value, line.mom_rate),
-                    ):
-                        if base:
-                            sheet.write_number(row, col, rate / 100.0, styles["percent"])
-                        else:
-                            sheet.write_blank(row, col, None, styles["percent"])
-                    sheet.write_string(row, 7, categories.get(line.root_cause_category, ""), styles["text"])
-                    sheet.write_string(row, 8, line.root_cause or "", styles["text"])
-                last = first + max(len(lines), 1) - 1
-                completion = f"E{first + 1}:E{last + 1}"
-                # no target, no colour: Excel would take an empty cell for 0 %
-                sheet.conditional_format(completion, {"type": "blanks", "stop_if_true": True})
-                sheet.conditional_format(
-                    completion, {"type": "cell", "criteria": "<", "value": low, "format": styles["low"]}
-                )
-                sheet.conditional_format(
-                    completion, {"type": "cell", "criteria": ">", "value": high, "format": styles["high"]}
-                )
-                revenue_rows = [first + index for index, line in enumerate(lines) if line.kpi == "revenue"]
-                if revenue_rows:
-                    chart = workbook.add_chart({"type": "column"})
-                    start, end = revenue_rows[0], revenue_rows[-1]
-                    for col, label in ((2, self.env._("Target")), (3, self.env._("Actual"))):
-                        chart.add_series(
-                            {
-                                "name": label,
-                                "categories": [sheet.get_name(), start, 0, end, 0],
-                                "values": [sheet.get_name(), start, col, end, col],
-                            }
-                        )
-                    chart.set_title({"name": self.env._("Target vs Actual")})
-                    sheet.insert_chart(last + 3, 0, chart, {"x_scale": 1.4, "y_scale": 1.1})
+                lines = self._lines_of(dimension)
+                self._xlsx_lines(book, sheet, lines, first=4)
+                last = 4 + max(len(lines), 1) - 1
                 if dimension == "overall":
-                    self._xlsx_trend(workbook, sheet, styles, last + 20)
-            workbook.close()
-            with open(path, "rb") as file:
-                return file.read()
+                    self._xlsx_trend(book, sheet, last + 20)
+        return book.content
 
-    def _xlsx_trend(self, workbook, sheet, styles, row):
+    def _xlsx_columns(self):
+        return [
+            (self.env._("Dimension Value"), 28),
+            (self.env._("Indicator"), 20),
+            (self.env._("Target"), 16),
+            (self.env._("Actual"), 16),
+            (self.env._("Completion"), 12),
+            (self.env._("YoY"), 10),
+            (self.env._("MoM"), 10),
+            (self.env._("Root Cause Category"), 18),
+            (self.env._("Root Cause"), 50),
+        ]
+
+    def _xlsx_lines(self, book, sheet, lines, first):
+        """The lines from row ``first``, completion coloured outside the company's band, and
+        the chart of target vs actual revenue."""
+        categories = dict(
+            self.env["sales_toolkit.analysis.line"]
+            ._fields["root_cause_category"]
+            ._description_selection(self.env)
+        )
+        for index, line in enumerate(lines):
+            book.write_row(
+                sheet,
+                first + index,
+                [
+                    (line.dimension_value or "", "text"),
+                    (line.kpi_label or "", "text"),
+                    (line.target_value if line.has_target else None, "number"),
+                    (line.actual_value, "number"),
+                    (line.completion_rate / 100.0 if line.has_target else None, "percent_1"),
+                    (line.yoy_rate / 100.0 if line.last_year_value else None, "percent_1"),
+                    (line.mom_rate / 100.0 if line.previous_value else None, "percent_1"),
+                    (categories.get(line.root_cause_category, ""), "text"),
+                    (line.root_cause or "", "text"),
+                ],
+            )
+        last = first + max(len(lines), 1) - 1
+        completion = f"E{first + 1}:E{last + 1}"
+        low = self.company_id.toolkit_analysis_low_rate / 100.0
+        high = self.company_id.toolkit_analysis_high_rate / 100.0
+        # no target, no colour: Excel would take an empty cell for 0 %
+        sheet.conditional_format(completion, {"type": "blanks", "stop_if_true": True})
+        sheet.conditional_format(
+            completion, {"type": "cell", "criteria": "<", "value": low, "format": book.formats["low"]}
+        )
+        sheet.conditional_format(
+            completion, {"type": "cell", "criteria": ">", "value": high, "format": book.formats["high"]}
+        )
+        revenue_rows = [first + index for index, line in enumerate(lines) if line.kpi == "revenue"]
+        if revenue_rows:
+            chart = book.add_chart({"type": "column"})
+            start, end = revenue_rows[0], revenue_rows[-1]
+            for col, label in ((2, self.env._("Target")), (3, self.env._("Actual"))):
+                chart.add_series(
+                    {
+                        "name": label,
+                        "categories": [sheet.get_name(), start, 0, end, 0],
+                        "values": [sheet.get_name(), start, col, end, col],
+                    }
+                )
+            chart.set_title({"name": self.env._("Target vs Actual")})
+            sheet.insert_chart(last + 3, 0, chart, {"x_scale": 1.4, "y_scale": 1.1})
+
+    def _xlsx_trend(self, book, sheet, row):
         """The overall revenue of the same period last year, the previous period and this one."""
         line = self._overall_line()
-        sheet.write_string(row, 0, self.env._("Revenue Trend"), styles["header"])
-        sheet.write_string(row, 1, self.env._("Revenue"), styles["header"])
+        book.write_row(
+            sheet, row, [(self.env._("Revenue Trend"), "header"), (self.env._("Revenue"), "header")]
+        )
         points = (
             (self.env._("Same period last year"), line.last_year_value),
             (self.env._("Previous period"), line.previous_value),
             (self.env._("This period"), line.actual_value),
         )
         for index, (label, value) in enumerate(points, start=1):
-            sheet.write_string(row + index, 0, label, styles["text"])
-            sheet.write_number(row + index, 1, value, styles["number"])
-        chart = workbook.add_chart({"type": "line"})
+            book.write_row(sheet, row + index, [(label, "text"), (value, "number")])
+        chart = book.add_chart({"type": "line"})
         chart.add_series(
             {
                 "name": self.env._("Revenue"),

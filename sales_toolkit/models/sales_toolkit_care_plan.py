@@ -134,6 +134,7 @@ class SalesToolkitCarePlan(models.Model):
         if not plans:
             return {}
         self.env["sale.order"].flush_model(["state", "partner_id", "date_order", "company_id"])
+        Kpi = self.env["sales_toolkit.kpi"]
         self.env.cr.execute(
             SQL(
                 # quarters in the company's timezone, as everywhere in the module
@@ -144,11 +145,13 @@ class SalesToolkitCarePlan(models.Model):
                      JOIN res_partner p ON p.commercial_partner_id = plan.partner_id
                      JOIN sale_order o ON o.partner_id = p.id AND o.company_id = plan.company_id
                      CROSS JOIN LATERAL (
-                         SELECT (o.date_order AT TIME ZONE 'UTC') AT TIME ZONE COALESCE(cp.tz, 'UTC') AS day
+                         SELECT %s AS day
                      ) local
-                    WHERE plan.id IN %s AND o.state = 'sale'
+                    WHERE plan.id IN %s AND %s
                  GROUP BY 1, 2, 3""",
+                Kpi._local_time_sql(Kpi._company_tz_sql("cp"), SQL("o.date_order")),
                 tuple(plans.ids),
+                Kpi._confirmed_sql("o"),
             )
         )
         result = {}

@@ -45,11 +45,16 @@ class SalesToolkitCockpit(models.AbstractModel):
             return Domain(field, "=", uid) if mine else Domain.TRUE
 
         targets = self._cockpit_target_domain(scope, today)
-        open_task = Domain("state", "in", list(OPEN_STATES))
-        # by date, not by the stored state the nightly job moves: right from local midnight
-        open_lead = Domain("won_status", "=", "pending")
-        lead_views = [[False, "list"], [False, "kanban"], [False, "form"]]
-        task_views = [[False, "list"], [False, "kanban"], [False, "form"]]
+        return [
+            *self._cockpit_target_tiles(targets),
+            *self._cockpit_followup_tiles(own, today_str),
+            *self._cockpit_care_tiles(own, today_str),
+            *self._cockpit_task_tiles(own, today_str),
+            *self._cockpit_training_tiles(own, today_str),
+        ]
+
+    def _cockpit_target_tiles(self, targets):
+        """The targets section: the scope's confirmed targets of today, and those off pace."""
         return [
             (
                 "targets",
@@ -74,6 +79,14 @@ class SalesToolkitCockpit(models.AbstractModel):
                     "alert": True,
                 },
             ),
+        ]
+
+    def _cockpit_followup_tiles(self, own, today_str):
+        """The follow-up section: overdue and due follow-ups, the review queue."""
+        # by date, not by the stored state the nightly job moves: right from local midnight
+        open_lead = Domain("won_status", "=", "pending")
+        lead_views = [[False, "list"], [False, "kanban"], [False, "form"]]
+        return [
             (
                 "followup",
                 {
@@ -109,6 +122,11 @@ class SalesToolkitCockpit(models.AbstractModel):
                     "alert": True,
                 },
             ),
+        ]
+
+    def _cockpit_care_tiles(self, own, today_str):
+        """The care section: care plans with actions due."""
+        return [
             (
                 "care",
                 {
@@ -125,6 +143,13 @@ class SalesToolkitCockpit(models.AbstractModel):
                     "alert": True,
                 },
             ),
+        ]
+
+    def _cockpit_task_tiles(self, own, today_str):
+        """The tasks section: delayed tasks, tasks due today, open meeting action items."""
+        open_task = Domain("state", "in", list(OPEN_STATES))
+        task_views = [[False, "list"], [False, "kanban"], [False, "form"]]
+        return [
             (
                 "tasks",
                 {
@@ -162,6 +187,11 @@ class SalesToolkitCockpit(models.AbstractModel):
                     "views": task_views,
                 },
             ),
+        ]
+
+    def _cockpit_training_tiles(self, own, today_str):
+        """The training section: behaviour ratings due."""
+        return [
             (
                 "training",
                 {

@@ -1,10 +1,7 @@
 import functools
-import os
-import tempfile
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
-import xlsxwriter
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -51,8 +48,6 @@ FIGURE_FIELDS = (
     "status",
     "figures_date",
 )
-# what a salesperson may change on a target they own
-REP_WRITABLE_FIELDS = {"remarks"}
 
 
 class SalesToolkitTarget(models.Model):
@@ -232,25 +227,6 @@ class SalesToolkitTarget(models.Model):
     )
     _value_check = models.Constraint("CHECK (target_value >= 0)", "A target value cannot be negative.")
     _company_period_idx = models.Index("(company_id, date_from, date_to)")
-
-    def init(self):
-        res = super().init()
-        # Covering indexes for measuring achievement (and the analysis sheets that reuse it):
-        # the confirmed orders of a period, then their product lines, are read from the
-        # indexes alone (index-only scans), whatever the size of the tables. The uninstall
-        # hook drops them (SALE_INDEXES).
-        self.env.cr.execute(
-            """CREATE INDEX IF NOT EXISTS sales_toolkit_sale_order_period_idx
-                   ON sale_order (company_id, date_order)
-                      INCLUDE (id, partner_id, team_id, user_id, currency_rate)
-                WHERE state = 'sale'"""
-        )
-        self.env.cr.execute(
-            """CREATE INDEX IF NOT EXISTS sales_toolkit_sale_order_line_measure_idx
-                   ON sale_order_line (order_id) INCLUDE (price_subtotal, product_id)
-                WHERE display_type IS NULL AND is_downpayment IS NOT TRUE"""
-        )
-        return res
 
     def _default_date_from(self):
         return period_start(self.env.company._toolkit_today(), "quarter")
@@ -462,7 +438,6 @@ class SalesToolkitTarget(models.Model):
         self._check_values(vals)
         if self._figures_in(vals):
             raise UserError(self._figures_message())
-        self._check_rep_write(vals)
         self._check_lifecycle(vals)
         if "target_value" in vals:
             self._check_revision(vals["target_value"])
@@ -484,6 +459,15 @@ class SalesToolkitTarget(models.Model):
         if set(vals) & {*DEFINITION_FIELDS, "target_value"}:
             self._toolkit_refresh_figures()
         return res
+
+    @api.model
+    def _toolkit_write_refusal(self, field):
+        # a rep is told what is theirs on a target, whatever field they tried
+        if not self.env.user.has_group("sales_team.group_sale_manager"):
+            return self.env._(
+                "Only sales managers set and revise targets; you can add remarks to your own targets."
+            )
+        return super()._toolkit_write_refusal(field)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_tracked(self):
@@ -534,16 +518,6 @@ class SalesToolkitTarget(models.Model):
             "date_from", dates[0]
         ):
             raise ValidationError(self.env._("A target's period cannot end before it starts."))
-
-    def _check_rep_write(self, vals):
-        if self.env.su or self.env.user.has_group("sales_team.group_sale_manager"):
-            return
-        if set(vals) - REP_WRITABLE_FIELDS:
-            raise AccessError(
-                self.env._(
-                    "Only sales managers set and revise targets; you can add remarks to your own targets."
-                )
-            )
 
     def _check_revision(self, new_value):
         reason = (self.env.context.get("toolkit_revision_reason") or "").strip()
@@ -693,40 +667,32 @@ class SalesToolkitTarget(models.Model):
         return name, self._tracking_sheet_xlsx()
 
     def _tracking_sheet_xlsx(self):
-        """xlsxwriter in constant_memory mode: rows are streamed to a temporary file."""
+        """The tracking sheet: the target and its sub-targets, completion coloured by status,
+        and a chart of target vs achieved."""
         self.ensure_one()
         rows = self._tracking_sheet_rows()
-        with tempfile.TemporaryDirectory() as tmpdir:
-            path = os.path.join(tmpdir, "sheet.xlsx")
-            workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "tmpdir": tmpdir})
-            sheet = workbook.add_worksheet(self.env._("Tracking")[:31])
-            title = workbook.add_format({"bold": True, "font_size": 14})
-            header = workbook.add_format(
-                {"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True}
-            )
-            text = workbook.add_format({"border": 1})
-            bold = workbook.add_format({"border": 1, "bold": True})
-            number = workbook.add_format({"border": 1, "num_format": "#,##0.00"})
-            percent = workbook.add_format({"border": 1, "num_format": "0%"})
-            columns = [
-                (self.env._("Target"), 36),
-                (self.env._("Dimension"), 30),
-                (self.env._("KPI"), 18),
-                (self.env._("Unit"), 12),
-                (self.env._("Period Target"), 16),
-                (self.env._("Cumulative Achieved"), 18),
-                (self.env._("Completion Rate"), 14),
-                (self.env._("Expected by Now"), 14),
-                (self.env._("Status"), 12),
-                (self.env._("Responsible"), 20),
-                (self.env._("Remarks"), 40),
-            ]
-            for col, (_label, width) in enumerate(columns):
-                sheet.set_column(col, col, width)
-            sheet.write_string(0, 0, self.env._("Target Tracking Sheet: %(target)s", target=self.name), title)
-            sheet.write_string(
-                1,
-                0,
+        columns = [
+            (self.env._("Target"), 36),
+            (self.env._("Dimension"), 30),
+            (self.env._("KPI"), 18),
+            (self.env._("Unit"), 12),
+            (self.env._("Period Target"), 16),
+            (self.env._("Cumulative Achieved"), 18),
+            (self.env._("Completion Rate"), 14),
+            (self.env._("Expected by Now"), 14),
+            (self.env._("Status"), 12),
+            (self.env._("Responsible"), 20),
+            (self.env._("Remarks"), 40),
+        ]
+        kpis = dict(self._fields["kpi"]._description_selection(self.env))
+        statuses = dict(self._fields["status"]._description_selection(self.env))
+        first = 4
+        last = first + len(rows) - 1
+        with self._toolkit_workbook() as book:
+            sheet = book.add_sheet(
+                self.env._("Tracking"),
+                columns,
+                self.env._("Target Tracking Sheet: %(target)s", target=self.name),
                 self.env._(
                     "%(start)s – %(end)s, figures as of %(date)s",
                     start=format_date(self.env, self.date_from),
@@ -734,52 +700,47 @@ class SalesToolkitTarget(models.Model):
                     date=format_date(self.env, self.figures_date or fields.Datetime.now()),
                 ),
             )
-            for col, (label, _width) in enumerate(columns):
-                sheet.write_string(3, col, label, header)
-            kpis = dict(self._fields["kpi"]._description_selection(self.env))
-            statuses = dict(self._fields["status"]._description_selection(self.env))
-            first = 4
             for index, (depth, target) in enumerate(rows):
-                row = first + index
-                sheet.write_string(row, 0, "    " * depth + target.name, bold if not depth else text)
-                sheet.write_string(row, 1, target.dimension_label, text)
-                sheet.write_string(row, 2, kpis[target.kpi], text)
-                sheet.write_string(row, 3, target.kpi_unit, text)
-                sheet.write_number(row, 4, target.target_value, number)
-                sheet.write_number(row, 5, target.achieved_value, number)
-                sheet.write_number(row, 6, target.completion_rate / 100.0, percent)
-                sheet.write_number(row, 7, target.expected_rate / 100.0, percent)
-                sheet.write_string(row, 8, statuses.get(target.status, ""), text)
-                sheet.write_string(row, 9, target.owner_id.name, text)
-                sheet.write_string(row, 10, target.remarks or "", text)
-            last = first + len(rows) - 1
+                book.write_row(
+                    sheet,
+                    first + index,
+                    [
+                        ("    " * depth + target.name, "text" if depth else "bold"),
+                        (target.dimension_label, "text"),
+                        (kpis[target.kpi], "text"),
+                        (target.kpi_unit, "text"),
+                        (target.target_value, "number"),
+                        (target.achieved_value, "number"),
+                        (target.completion_rate / 100.0, "percent"),
+                        (target.expected_rate / 100.0, "percent"),
+                        (statuses.get(target.status, ""), "text"),
+                        (target.owner_id.name, "text"),
+                        (target.remarks or "", "text"),
+                    ],
+                )
             # completion coloured by the target's status, the pace the form shows
-            rate_range = f"G{first + 1}:G{last + 1}"
             for status, colour in (("on_track", "#C6EFCE"), ("at_risk", "#FFEB9C"), ("behind", "#FFC7CE")):
                 label = statuses[status].replace('"', '""')
                 sheet.conditional_format(
-                    rate_range,
+                    f"G{first + 1}:G{last + 1}",
                     {
                         "type": "formula",
                         "criteria": f'=$I{first + 1}="{label}"',
-                        "format": workbook.add_format({"bg_color": colour}),
+                        "format": book.add_format({"bg_color": colour}),
                     },
                 )
-            chart = workbook.add_chart({"type": "column"})
-            sheet_name = sheet.get_name()
+            chart = book.add_chart({"type": "column"})
             for col, label in ((4, self.env._("Period Target")), (5, self.env._("Cumulative Achieved"))):
                 chart.add_series(
                     {
                         "name": label,
-                        "categories": [sheet_name, first, 0, last, 0],
-                        "values": [sheet_name, first, col, last, col],
+                        "categories": [sheet.get_name(), first, 0, last, 0],
+                        "values": [sheet.get_name(), first, col, last, col],
                     }
                 )
             chart.set_title({"name": self.env._("Target vs Achieved")})
             sheet.insert_chart(last + 3, 0, chart, {"x_scale": 1.6, "y_scale": 1.2})
-            workbook.close()
-            with open(path, "rb") as file:
-                return file.read()
+        return book.content
 
     # ------------------------------------------------------------------ figures
 
@@ -792,7 +753,7 @@ class SalesToolkitTarget(models.Model):
         targets = self.filtered(lambda target: target.id and target.state != "closed")
         if not targets:
             return
-        achieved = self._toolkit_measure([target._measure_spec() for target in targets])
+        achieved = self.env["sales_toolkit.kpi"]._measure([target._measure_spec() for target in targets])
         todays = {company: company._toolkit_today() for company in targets.company_id}
         rows = [
             (target.id, target._pace_figures(achieved.get(target.id, 0.0), todays[target.company_id]))
@@ -868,406 +829,6 @@ class SalesToolkitTarget(models.Model):
             "forecast_value": forecast,
             "status": status,
         }
-
-    @api.model
-    def _toolkit_measure(self, specs):
-        """{key: measured value} for specs of targets, real or hypothetical.
-
-        A spec is a dict: key, company_id, kpi, team_id, user_id, categ_id,
-        customer_type, date_from, date_to. One query per KPI family (sale orders,
-        posted invoices, won opportunities), whatever the number of specs.
-        """
-        if not specs:
-            return {}
-        companies = self.env["res.company"].browse({spec["company_id"] for spec in specs})
-        invoiced = set(
-            companies.filtered(lambda company: company.toolkit_target_revenue_basis == "invoices").ids
-        )
-        families = defaultdict(list)
-        for spec in specs:
-            if spec["kpi"] == "won_leads":
-                families["leads"].append(spec)
-            elif spec["kpi"] == "revenue" and spec["company_id"] in invoiced:
-                families["invoices"].append(spec)
-            else:
-                families["orders"].append(spec)
-        self._flush_measured_models()
-        result = {}
-        for family, family_specs in families.items():
-            query = getattr(self, f"_measure_{family}_query")(
-                self._spec_bounds_sql(family_specs), self._spec_scan_range(family_specs)
-            )
-            self.env.cr.execute(query)
-            result.update((key, value or 0.0) for key, value in self.env.cr.fetchall())
-        return result
-
-    def _flush_measured_models(self):
-        self.env["res.company"].flush_model(["partner_id"])
-        self.env["res.partner"].flush_model(["commercial_partner_id", "customer_tier", "tz"])
-        self.env["sale.order"].flush_model(
-            ["state", "company_id", "date_order", "partner_id", "team_id", "user_id", "currency_rate"]
-        )
-        self.env["sale.order.line"].flush_model(
-            ["order_id", "price_subtotal", "display_type", "is_downpayment", "product_id"]
-        )
-        self.env["product.product"].flush_model(["product_tmpl_id"])
-        self.env["product.template"].flush_model(["categ_id"])
-        self.env["product.category"].flush_model(["parent_path"])
-        self.env["account.move"].flush_model(
-            [
-                "state",
-                "move_type",
-                "invoice_date",
-                "team_id",
-                "invoice_user_id",
-                "commercial_partner_id",
-                "company_id",
-            ]
-        )
-        self.env["account.move.line"].flush_model(["move_id", "display_type", "balance", "product_id"])
-        self.env["crm.lead"].flush_model(
-            ["won_status", "date_closed", "company_id", "team_id", "user_id", "partner_id"]
-        )
-
-    @api.model
-    def _spec_bounds_sql(self, specs):
-        """CTEs ``bounds`` (each spec with its UTC limits and category path) and
-        ``firsts`` (each customer's first confirmed order per company)."""
-        rows = SQL(", ").join(
-            SQL(
-                "(%s::int, %s::int, %s::varchar, %s::int, %s::int, %s::int, %s::varchar, %s::date, %s::date)",
-                spec["key"],
-                spec["company_id"],
-                spec["kpi"],
-                spec["team_id"] or None,
-                spec["user_id"] or None,
-                spec["categ_id"] or None,
-                spec["customer_type"] or None,
-                spec["date_from"],
-                spec["date_to"],
-            )
-            for spec in specs
-        )
-        # local midnight of a day in the company's timezone, as a UTC timestamp
-        return SQL(
-            """spec(key, company_id, kpi, team_id, user_id, categ_id, customer_type, date_from, date_to)
-                   AS (VALUES %(rows)s),
-               zoned AS (
-                   SELECT spec.*, COALESCE(cp.tz, 'UTC') AS tz, cat.parent_path AS categ_path,
-                          CASE WHEN spec.kpi = 'repurchase_rate'
-                               THEN spec.date_from - (spec.date_to - spec.date_from + 1)
-                               ELSE spec.date_from END AS scan_from
-                     FROM spec
-                     JOIN res_company c ON c.id = spec.company_id
-                     JOIN res_partner cp ON cp.id = c.partner_id
-                LEFT JOIN product_category cat ON cat.id = spec.categ_id
-               ),
-               bounds AS (
-                   SELECT zoned.*,
-                          timezone('UTC', timezone(tz, scan_from::timestamp)) AS utc_scan,
-                          timezone('UTC', timezone(tz, date_from::timestamp)) AS utc_from,
-                          timezone('UTC', timezone(tz, (date_to + 1)::timestamp)) AS utc_to
-                     FROM zoned
-               ),
-               firsts AS (
-                   SELECT o.company_id, p.commercial_partner_id AS customer, MIN(o.date_order) AS first_at
-                     FROM sale_order o JOIN res_partner p ON p.id = o.partner_id
-                    WHERE o.state = 'sale' AND o.company_id IN (SELECT company_id FROM spec)
-                 GROUP BY o.company_id, p.commercial_partner_id
-               )""",
-            rows=rows,
-        )
-
-    @api.model
-    def _spec_scan_range(self, specs):
-        """Constant limits around every spec's period, for the planner.
-
-        The exact limits are computed in SQL (``bounds``: local midnights in each company's
-        timezone, a period earlier for a repurchase rate), where the planner cannot see
-        them; the same limits as constants, a day wider on each side (no timezone is a day
-        away from UTC), let it estimate how many rows a period holds and read them with
-        hash joins rather than with an index lookup per row.
-        """
-        day_from = min(
-            spec["date_from"] - (spec["date_to"] - spec["date_from"] + timedelta(days=1))
-            if spec["kpi"] == "repurchase_rate"
-            else spec["date_from"]
-            for spec in specs
-        )
-        day_to = max(spec["date_to"] for spec in specs)
-        return {
-            "company_ids": tuple({spec["company_id"] for spec in specs}),
-            "day_from": day_from,
-            "day_to": day_to,
-            "utc_from": datetime.combine(day_from - timedelta(days=1), time.min),
-            "utc_to": datetime.combine(day_to + timedelta(days=2), time.min),
-        }
-
-    @api.model
-    def _customer_type_sql(self, customer, first_at):
-        """The customer-type condition on a commercial partner alias and its first order.
-
-        New is every customer who is not existing: first confirmed order in the period
-        (or after it, for an invoice or an opportunity), or none at all yet.
-        """
-        return SQL(
-            """(b.customer_type IS NULL
-                OR (b.customer_type = 'key_account'
-                    AND COALESCE(%(customer)s.customer_tier ->> b.company_id::text, 'regular')
-                        IN ('vip', 'key'))
-                OR (b.customer_type = 'new' AND (%(first)s IS NULL OR %(first)s >= b.utc_from))
-                OR (b.customer_type = 'existing' AND %(first)s < b.utc_from))""",
-            customer=SQL.identifier(customer),
-            first=first_at,
-        )
-
-    @api.model
-    def _measure_orders_query(self, bounds, scan):
-        """Revenue, order count, new customers and repurchase rate from confirmed sale lines.
-
-        Confirmed orders are read once, with their customer and first order, then their
-        product lines once, with their category, and sorted into the distinct period
-        windows (company, period) of the specs; a window reaches back a period earlier only
-        when one of its specs is a repurchase rate. Specs of a window that share a product
-        category and a customer type, and split by the same dimensions (sales team,
-        salesperson), form a bucket: each bucket groups the window's lines by team and
-        salesperson, and each spec picks its group. Revenue is first summed per window,
-        team, salesperson, category and customer kind (cells), so buckets add up cells, not
-        lines; orders and customers are counted from the orders (from the lines only for a
-        product line), and only for the buckets that measure them. A thousand targets, or
-        an analysis sheet's hundreds of lines over three periods, cost one read of the
-        lines.
-
-        Repurchase rate: the module's one definition (see res.partner._toolkit_repurchase_rate),
-        of the customers who ordered in the previous period of the same length, the share
-        who ordered again in this one.
-        """
-        return SQL(
-            """WITH %(bounds)s,
-               specs AS (
-                   SELECT bounds.*,
-                          dense_rank() OVER (ORDER BY company_id, utc_from, utc_to) AS window_id,
-                          dense_rank() OVER (ORDER BY company_id, utc_from, utc_to, team_id IS NULL,
-                                                      user_id IS NULL, categ_path, customer_type) AS bucket
-                     FROM bounds
-               ),
-               windows AS (
-                   SELECT window_id, company_id, MIN(utc_scan) AS utc_scan, utc_from, utc_to
-                     FROM specs GROUP BY window_id, company_id, utc_from, utc_to
-               ),
-               buckets AS (
-                   SELECT bucket, window_id, categ_path, customer_type,
-                          bool_and(team_id IS NOT NULL) AS by_team, array_agg(DISTINCT team_id) AS team_ids,
-                          bool_and(user_id IS NOT NULL) AS by_user, array_agg(DISTINCT user_id) AS user_ids,
-                          bool_or(kpi != 'revenue') AS counts_customers,
-                          bool_or(kpi = 'repurchase_rate') AS reads_before
-                     FROM specs
-                 GROUP BY bucket, window_id, categ_path, customer_type
-               ),
-               scanned_orders AS MATERIALIZED (
-                   -- each confirmed order with a product line read once, whatever the number of
-                   -- windows it falls in: constants around all the windows, then the windows
-                   SELECT o.id AS order_id, o.company_id, o.date_order, o.team_id, o.user_id, o.currency_rate,
-                          p.commercial_partner_id AS customer, f.first_at,
-                          COALESCE(cust.customer_tier ->> o.company_id::text, 'regular') IN ('vip', 'key')
-                              AS is_key
-                     FROM sale_order o
-                     JOIN res_partner p ON p.id = o.partner_id
-                     JOIN res_partner cust ON cust.id = p.commercial_partner_id
-                     JOIN firsts f ON f.company_id = o.company_id AND f.customer = p.commercial_partner_id
-                    WHERE o.state = 'sale' AND o.company_id IN %(company_ids)s
-                      AND o.date_order >= %(utc_from)s AND o.date_order < %(utc_to)s
-                      AND EXISTS (SELECT 1 FROM windows w
-                                   WHERE w.company_id = o.company_id
-                                     AND o.date_order >= w.utc_scan AND o.date_order < w.utc_to)
-                      AND EXISTS (SELECT 1 FROM sale_order_line l
-                                   WHERE l.order_id = o.id AND l.display_type IS NULL
-                                     AND l.is_downpayment IS NOT TRUE)
-               ),
-               scanned AS MATERIALIZED (
-                   -- and each of their product lines, with its product line (category path)
-                   SELECT s.*, pc.parent_path AS line_categ_path,
-                          l.price_subtotal / COALESCE(NULLIF(s.currency_rate, 0), 1) AS amount
-                     FROM scanned_orders s
-                     JOIN sale_order_line l ON l.order_id = s.order_id AND l.display_type IS NULL
-                                           AND l.is_downpayment IS NOT TRUE
-                LEFT JOIN product_product pp ON pp.id = l.product_id
-                LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                LEFT JOIN product_category pc ON pc.id = pt.categ_id
-               ),
-               window_orders AS MATERIALIZED (
-                   SELECT w.window_id, s.team_id, s.user_id, s.order_id, s.customer, s.is_key,
-                          s.date_order >= w.utc_from AS in_period, s.first_at >= w.utc_from AS first_in_period
-                     FROM windows w
-                     JOIN scanned_orders s ON s.company_id = w.company_id
-                                          AND s.date_order >= w.utc_scan AND s.date_order < w.utc_to
-               ),
-               window_lines AS MATERIALIZED (
-                   SELECT w.window_id, s.team_id, s.user_id, s.order_id, s.customer, s.is_key,
-                          s.line_categ_path, s.amount, s.date_order >= w.utc_from AS in_period,
-                          s.first_at >= w.utc_from AS first_in_period
-                     FROM windows w
-                     JOIN scanned s ON s.company_id = w.company_id
-                                   AND s.date_order >= w.utc_scan AND s.date_order < w.utc_to
-               ),
-               cells AS MATERIALIZED (
-                   SELECT window_id, team_id, user_id, line_categ_path, is_key, first_in_period,
-                          SUM(amount) AS amount
-                     FROM window_lines WHERE in_period
-                 GROUP BY window_id, team_id, user_id, line_categ_path, is_key, first_in_period
-               ),
-               revenue AS MATERIALIZED (
-                   SELECT b.bucket, CASE WHEN b.by_team THEN x.team_id END AS team_id,
-                          CASE WHEN b.by_user THEN x.user_id END AS user_id, SUM(x.amount) AS revenue
-                     FROM buckets b
-                     JOIN cells x ON x.window_id = b.window_id
-                                 AND (NOT b.by_team OR x.team_id = ANY(b.team_ids))
-                                 AND (NOT b.by_user OR x.user_id = ANY(b.user_ids))
-                    WHERE (b.categ_path IS NULL OR x.line_categ_path LIKE b.categ_path || '%%')
-                      AND %(customer_type)s
-                 GROUP BY 1, 2, 3
-               ),
-               -- order and customer counts, only for the buckets that measure them: from the
-               -- orders, or for a product line from the lines (an order counts once)
-               orders AS (
-                   SELECT b.bucket, CASE WHEN b.by_team THEN x.team_id END AS team_id,
-                          CASE WHEN b.by_user THEN x.user_id END AS user_id,
-                          x.customer, x.order_id, x.in_period, x.first_in_period
-                     FROM buckets b
-                     JOIN window_orders x ON x.window_id = b.window_id
-                                         AND (x.in_period OR b.reads_before)
-                                         AND (NOT b.by_team OR x.team_id = ANY(b.team_ids))
-                                         AND (NOT b.by_user OR x.user_id = ANY(b.user_ids))
-                    WHERE b.counts_customers AND b.categ_path IS NULL AND %(customer_type)s
-                UNION ALL
-                   SELECT DISTINCT b.bucket, CASE WHEN b.by_team THEN x.team_id END,
-                          CASE WHEN b.by_user THEN x.user_id END,
-                          x.customer, x.order_id, x.in_period, x.first_in_period
-                     FROM buckets b
-                     JOIN window_lines x ON x.window_id = b.window_id
-                                        AND (x.in_period OR b.reads_before)
-                                        AND (NOT b.by_team OR x.team_id = ANY(b.team_ids))
-                                        AND (NOT b.by_user OR x.user_id = ANY(b.user_ids))
-                    WHERE b.counts_customers AND b.categ_path IS NOT NULL
-                      AND x.line_categ_path LIKE b.categ_path || '%%' AND %(customer_type)s
-               ),
-               customers AS (
-                   SELECT bucket, team_id, user_id, customer, COUNT(*) FILTER (WHERE in_period) AS orders,
-                          bool_or(in_period) AS again, bool_or(NOT in_period) AS before,
-                          bool_and(first_in_period) AS first_in_period
-                     FROM orders GROUP BY bucket, team_id, user_id, customer
-               ),
-               counts AS MATERIALIZED (
-                   SELECT bucket, team_id, user_id, SUM(orders) AS orders,
-                          COUNT(*) FILTER (WHERE again AND first_in_period) AS new_customers,
-                          100.0 * COUNT(*) FILTER (WHERE before AND again)
-                              / NULLIF(COUNT(*) FILTER (WHERE before), 0) AS rate
-                     FROM customers GROUP BY bucket, team_id, user_id
-               )
-               SELECT s.key, CASE s.kpi WHEN 'revenue' THEN r.revenue WHEN 'order_count' THEN c.orders
-                                        WHEN 'new_customers' THEN c.new_customers ELSE c.rate END
-                 FROM specs s
-            LEFT JOIN revenue r ON s.kpi = 'revenue' AND r.bucket = s.bucket
-                               AND COALESCE(r.team_id, 0) = COALESCE(s.team_id, 0)
-                               AND COALESCE(r.user_id, 0) = COALESCE(s.user_id, 0)
-            LEFT JOIN counts c ON s.kpi != 'revenue' AND c.bucket = s.bucket
-                              AND COALESCE(c.team_id, 0) = COALESCE(s.team_id, 0)
-                              AND COALESCE(c.user_id, 0) = COALESCE(s.user_id, 0)""",
-            bounds=bounds,
-            company_ids=scan["company_ids"],
-            utc_from=scan["utc_from"],
-            utc_to=scan["utc_to"],
-            customer_type=SQL(
-                """(b.customer_type IS NULL
-                    OR (b.customer_type = 'key_account' AND x.is_key)
-                    OR (b.customer_type = 'new' AND x.first_in_period)
-                    OR (b.customer_type = 'existing' AND NOT x.first_in_period))"""
-            ),
-        )
-
-    @api.model
-    def _measure_invoices_query(self, bounds, scan):
-        """Revenue from posted customer invoices and credit notes, untaxed, company currency."""
-        return SQL(
-            """WITH %(bounds)s
-               SELECT b.key, SUM(-aml.balance)
-                 FROM bounds b
-                 JOIN account_move m ON m.company_id = b.company_id AND m.state = 'posted'
-                                    AND m.move_type IN ('out_invoice', 'out_refund')
-                                    AND m.invoice_date BETWEEN b.date_from AND b.date_to
-                                    AND m.invoice_date BETWEEN %(day_from)s AND %(day_to)s
-                                    AND (b.team_id IS NULL OR m.team_id = b.team_id)
-                                    AND (b.user_id IS NULL OR m.invoice_user_id = b.user_id)
-                 JOIN account_move_line aml ON aml.move_id = m.id AND aml.display_type = 'product'
-                 JOIN res_partner cust ON cust.id = m.commercial_partner_id
-            %(first_order)s
-            LEFT JOIN product_product pp ON pp.id = aml.product_id
-            LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-            LEFT JOIN product_category pc ON pc.id = pt.categ_id
-                WHERE (b.categ_path IS NULL OR pc.parent_path LIKE b.categ_path || '%%')
-                  AND %(customer_type)s
-             GROUP BY b.key""",
-            bounds=bounds,
-            day_from=scan["day_from"],
-            day_to=scan["day_to"],
-            first_order=self._first_order_sql(SQL("m.company_id"), SQL("m.commercial_partner_id")),
-            customer_type=self._customer_type_sql("cust", SQL("f.first_at")),
-        )
-
-    @api.model
-    def _first_order_sql(self, company, customer):
-        """LEFT JOIN LATERAL ``f``: the customer's first confirmed order, looked up only for
-        the specs whose customer type needs it (new or existing), by index."""
-        return SQL(
-            """LEFT JOIN LATERAL (
-                   SELECT MIN(fo.date_order) AS first_at
-                     FROM res_partner fp
-                     JOIN sale_order fo ON fo.partner_id = fp.id AND fo.state = 'sale'
-                                       AND fo.company_id = %(company)s
-                    WHERE fp.commercial_partner_id = %(customer)s AND b.customer_type IN ('new', 'existing')
-               ) f ON TRUE""",
-            company=company,
-            customer=customer,
-        )
-
-    @api.model
-    def _measure_leads_query(self, bounds, scan):
-        """Opportunities won (closed) in the period."""
-        return SQL(
-            """WITH %(bounds)s
-               SELECT b.key, COUNT(l.id)
-                 FROM bounds b
-                 JOIN crm_lead l ON l.company_id = b.company_id AND l.won_status = 'won'
-                                AND l.date_closed >= b.utc_from AND l.date_closed < b.utc_to
-                                AND l.date_closed >= %(utc_from)s AND l.date_closed < %(utc_to)s
-                                AND (b.team_id IS NULL OR l.team_id = b.team_id)
-                                AND (b.user_id IS NULL OR l.user_id = b.user_id)
-            LEFT JOIN res_partner p ON p.id = l.partner_id
-            LEFT JOIN res_partner cust ON cust.id = p.commercial_partner_id
-            %(first_order)s
-                WHERE %(customer_type)s
-             GROUP BY b.key""",
-            bounds=bounds,
-            utc_from=scan["utc_from"],
-            utc_to=scan["utc_to"],
-            first_order=self._first_order_sql(SQL("l.company_id"), SQL("p.commercial_partner_id")),
-            customer_type=self._customer_type_sql("cust", SQL("f.first_at")),
-        )
-
-    @api.model
-    def _toolkit_history(self, spec, years=2):
-        """The same period of each of the last ``years`` years: [(date_from, date_to, value)]."""
-        shifted = [
-            dict(
-                spec,
-                key=offset,
-                date_from=spec["date_from"] - relativedelta(years=offset),
-                date_to=spec["date_to"] - relativedelta(years=offset),
-            )
-            for offset in range(1, years + 1)
-        ]
-        values = self._toolkit_measure(shifted)
-        return [(s["date_from"], s["date_to"], values.get(s["key"], 0.0)) for s in shifted]
 
     # ------------------------------------------------------------------ crons
 

@@ -552,20 +552,20 @@ class SalesToolkitTask(models.Model):
         self.env["crm.lead"].flush_model(["user_id", "company_id", "source_id", "won_status", "date_closed"])
         self.env["sale.order"].flush_model(["user_id", "company_id", "state", "date_order"])
         self.env["sales_toolkit.followup"].flush_model(["user_id", "company_id", "date"])
+        Kpi = self.env["sales_toolkit.kpi"]
         self.env.cr.execute(
             SQL(
                 """WITH spec(key, company_id, user_id, progress_source, source_id, date_from, date_to)
                        AS (VALUES %(rows)s),
                    zoned AS (
-                       SELECT spec.*, COALESCE(cp.tz, 'UTC') AS tz
+                       SELECT spec.*, %(tz)s AS tz
                          FROM spec
                          JOIN res_company c ON c.id = spec.company_id
                          JOIN res_partner cp ON cp.id = c.partner_id
                    ),
                    bounds AS (
                        SELECT zoned.*,
-                              timezone('UTC', timezone(tz, date_from::timestamp)) AS utc_from,
-                              timezone('UTC', timezone(tz, (date_to + 1)::timestamp)) AS utc_to
+                              %(utc_from)s AS utc_from, %(utc_to)s AS utc_to
                          FROM zoned
                    )
                    SELECT b.key, COUNT(l.id) FROM bounds b
@@ -583,8 +583,8 @@ class SalesToolkitTask(models.Model):
                  UNION ALL
                    SELECT b.key, COUNT(o.id) FROM bounds b
                      JOIN sale_order o ON b.progress_source = 'orders' AND o.user_id = b.user_id
-                                              AND o.company_id = b.company_id AND o.state = 'sale'
-                                              AND o.date_order >= b.utc_from AND o.date_order < b.utc_to
+                                      AND o.company_id = b.company_id AND %(confirmed)s
+                                      AND o.date_order >= b.utc_from AND o.date_order < b.utc_to
                  GROUP BY b.key
                  UNION ALL
                    SELECT b.key, COUNT(f.id) FROM bounds b
@@ -594,6 +594,10 @@ class SalesToolkitTask(models.Model):
                                                           AND f.date BETWEEN b.date_from AND b.date_to
                  GROUP BY b.key""",
                 rows=rows,
+                tz=Kpi._company_tz_sql("cp"),
+                utc_from=Kpi._utc_midnight_sql(SQL("tz"), SQL("date_from")),
+                utc_to=Kpi._utc_midnight_sql(SQL("tz"), SQL("date_to + 1")),
+                confirmed=Kpi._confirmed_sql("o"),
             )
         )
         return dict(self.env.cr.fetchall())

@@ -410,11 +410,12 @@ class SalesToolkitTraining(models.Model):
         self.env["sale.order"].flush_model(["state", "company_id", "user_id", "date_order", "amount_untaxed"])
         self.env["sale.order"].flush_model(["currency_rate"])
         self.env["crm.lead"].flush_model(["won_status", "date_closed", "company_id", "user_id", "type"])
+        Kpi = self.env["sales_toolkit.kpi"]
         self.env.cr.execute(
             SQL(
                 """WITH spec AS (
                        SELECT p.id AS line_id, p.user_id, t.company_id,
-                              COALESCE(cp.tz, 'UTC') AS tz,
+                              %(tz)s AS tz,
                               t.date_start - c.toolkit_training_result_days AS before_from,
                               t.date_start AS before_to,
                               t.date_end + 1 AS after_from,
@@ -427,21 +428,16 @@ class SalesToolkitTraining(models.Model):
                    ),
                    bounds AS (
                        SELECT line_id, user_id, company_id,
-                              timezone('UTC', timezone(tz, before_from::timestamp)) AS b_from,
-                              timezone('UTC', timezone(tz, before_to::timestamp)) AS b_to,
-                              timezone('UTC', timezone(tz, after_from::timestamp)) AS a_from,
-                              timezone('UTC', timezone(tz, after_to::timestamp)) AS a_to
+                              %(b_from)s AS b_from, %(b_to)s AS b_to, %(a_from)s AS a_from, %(a_to)s AS a_to
                          FROM spec
                    ),
                    revenue AS (
                        SELECT b.line_id,
-                              SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1))
-                                  FILTER (WHERE o.date_order < b.b_to) AS before,
-                              SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1))
-                                  FILTER (WHERE o.date_order >= b.a_from) AS after
+                              SUM(%(amount)s) FILTER (WHERE o.date_order < b.b_to) AS before,
+                              SUM(%(amount)s) FILTER (WHERE o.date_order >= b.a_from) AS after
                          FROM bounds b
                          JOIN sale_order o ON o.user_id = b.user_id AND o.company_id = b.company_id
-                                          AND o.state = 'sale'
+                                          AND %(confirmed)s
                                           AND ((o.date_order >= b.b_from AND o.date_order < b.b_to)
                                                OR (o.date_order >= b.a_from AND o.date_order < b.a_to))
                      GROUP BY b.line_id
@@ -475,6 +471,13 @@ class SalesToolkitTraining(models.Model):
                 LEFT JOIN conversion v ON v.line_id = b.line_id
                     WHERE p.id = b.line_id""",
                 ids=tuple(lines.ids),
+                tz=Kpi._company_tz_sql("cp"),
+                b_from=Kpi._utc_midnight_sql(SQL("tz"), SQL("before_from")),
+                b_to=Kpi._utc_midnight_sql(SQL("tz"), SQL("before_to")),
+                a_from=Kpi._utc_midnight_sql(SQL("tz"), SQL("after_from")),
+                a_to=Kpi._utc_midnight_sql(SQL("tz"), SQL("after_to")),
+                amount=Kpi._company_amount_sql(SQL("o.amount_untaxed"), SQL("o.currency_rate")),
+                confirmed=Kpi._confirmed_sql("o"),
             )
         )
         self.env.cr.execute(

@@ -101,22 +101,18 @@ class SalesToolkitPerformanceReport(models.Model):
 
     @property
     def _table_query(self):
+        Kpi = self.env["sales_toolkit.kpi"]
         return SQL(
             """WITH zones AS (
-                   SELECT c.id AS company_id, COALESCE(p.tz, 'UTC') AS tz
+                   SELECT c.id AS company_id, %(tz)s AS tz
                      FROM res_company c JOIN res_partner p ON p.id = c.partner_id
                ),
-               firsts AS (
-                   SELECT o.company_id, p.commercial_partner_id AS customer, MIN(o.date_order) AS first_at
-                     FROM sale_order o JOIN res_partner p ON p.id = o.partner_id
-                    WHERE o.state = 'sale'
-                 GROUP BY o.company_id, p.commercial_partner_id
-               ),
+               firsts AS (%(firsts)s),
                sales AS (
                    SELECT o.company_id, o.team_id, o.user_id, pt.categ_id,
-                          date_trunc('month', timezone(z.tz, timezone('UTC', o.date_order)))::date AS month,
-                          CASE WHEN date_trunc('month', timezone(z.tz, timezone('UTC', f.first_at)))
-                                    = date_trunc('month', timezone(z.tz, timezone('UTC', o.date_order)))
+                          %(order_month)s::date AS month,
+                          CASE WHEN %(first_month)s
+                                    = %(order_month)s
                                THEN 'new' ELSE 'existing' END AS customer_type,
                           COALESCE(cust.customer_tier ->> o.company_id::text, 'regular') IN ('vip', 'key')
                               AS is_key_account,
@@ -124,9 +120,9 @@ class SalesToolkitPerformanceReport(models.Model):
                           l.id = MIN(l.id) OVER (PARTITION BY o.id) AS first_line,
                           l.id = MIN(l.id) OVER (
                               PARTITION BY o.company_id, cust.id,
-                                           date_trunc('month', timezone(z.tz, timezone('UTC', o.date_order)))
+                                           %(order_month)s
                           ) AS first_customer_line,
-                          l.price_subtotal / COALESCE(NULLIF(o.currency_rate, 0), 1) AS amount
+                          %(amount)s AS amount
                      FROM sale_order o
                      JOIN zones z ON z.company_id = o.company_id
                      JOIN sale_order_line l ON l.order_id = o.id AND l.display_type IS NULL
@@ -136,7 +132,7 @@ class SalesToolkitPerformanceReport(models.Model):
                      JOIN firsts f ON f.company_id = o.company_id AND f.customer = cust.id
                 LEFT JOIN product_product pp ON pp.id = l.product_id
                 LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                    WHERE o.state = 'sale'
+                    WHERE %(confirmed)s
                ),
                events AS (
                    SELECT company_id, team_id, user_id, categ_id, month, customer_type, is_key_account,
@@ -151,23 +147,20 @@ class SalesToolkitPerformanceReport(models.Model):
                      FROM sales
                  GROUP BY company_id, team_id, user_id, categ_id, month, customer_type, is_key_account
                  UNION ALL
-                   SELECT o.company_id, o.team_id, o.user_id, NULL, date_trunc('month',
-                          timezone(z.tz, timezone('UTC', o.date_order)))::date, NULL, FALSE,
+                   SELECT o.company_id, o.team_id, o.user_id, NULL, %(order_month)s::date, NULL, FALSE,
                           0, 0, 0, 0, COUNT(*), 0, 0, 0, 0
                      FROM sale_order o JOIN zones z ON z.company_id = o.company_id
                     WHERE o.state IN ('sent', 'sale')
                  GROUP BY 1, 2, 3, 5
                  UNION ALL
-                   SELECT z.company_id, l.team_id, l.user_id, NULL, date_trunc('month',
-                          timezone(z.tz, timezone('UTC', l.create_date)))::date, NULL, FALSE,
+                   SELECT z.company_id, l.team_id, l.user_id, NULL, %(lead_month)s::date, NULL, FALSE,
                           0, 0, 0, 0, 0, COUNT(*), 0, 0, 0
                      FROM crm_lead l
                 LEFT JOIN crm_team t ON t.id = l.team_id
                      JOIN zones z ON z.company_id = COALESCE(l.company_id, t.company_id)
                  GROUP BY 1, 2, 3, 5
                  UNION ALL
-                   SELECT z.company_id, l.team_id, l.user_id, NULL, date_trunc('month',
-                          timezone(z.tz, timezone('UTC', l.date_closed)))::date, NULL, FALSE,
+                   SELECT z.company_id, l.team_id, l.user_id, NULL, %(closed_month)s::date, NULL, FALSE,
                           0, 0, 0, 0, 0, 0, COUNT(*), 0, 0
                      FROM crm_lead l
                 LEFT JOIN crm_team t ON t.id = l.team_id
@@ -194,5 +187,18 @@ class SalesToolkitPerformanceReport(models.Model):
                       SUM(quotations) AS quotation_count, SUM(leads) AS lead_count, SUM(won) AS won_count,
                       SUM(visits) AS visit_count, SUM(calls) AS call_count
                  FROM events
-             GROUP BY company_id, team_id, user_id, categ_id, month, customer_type, is_key_account"""
+             GROUP BY company_id, team_id, user_id, categ_id, month, customer_type, is_key_account""",
+            tz=Kpi._company_tz_sql("p"),
+            firsts=Kpi._first_orders_sql(SQL("TRUE")),
+            amount=Kpi._company_amount_sql(SQL("l.price_subtotal"), SQL("o.currency_rate")),
+            confirmed=Kpi._confirmed_sql("o"),
+            order_month=self._local_month_sql("o.date_order"),
+            first_month=self._local_month_sql("f.first_at"),
+            lead_month=self._local_month_sql("l.create_date"),
+            closed_month=self._local_month_sql("l.date_closed"),
         )
+
+    def _local_month_sql(self, column):
+        """The first day of the month where the company is (``z.tz``) of a UTC column."""
+        Kpi = self.env["sales_toolkit.kpi"]
+        return SQL("date_trunc('month', %s)", Kpi._local_time_sql(SQL("z.tz"), SQL(column)))

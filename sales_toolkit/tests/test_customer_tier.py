@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import SalesToolkitCommon
 
@@ -138,20 +138,26 @@ class TestCustomerTier(SalesToolkitCommon):
     def test_repurchase_rate_of_a_group(self):
         loyal, lapsed, newcomer = (self._customer(name) for name in ("Loyal", "Lapsed", "Newcomer"))
         # previous quarter: loyal and lapsed ordered; this quarter: loyal and newcomer
-        self._order(loyal, 100, days_ago=120)
-        self._order(lapsed, 100, days_ago=100)
-        self._order(loyal, 100, days_ago=10)
-        self._order(newcomer, 100, days_ago=5)
-        date_to = self.today
-        date_from = self.today - timedelta(days=89)
-        rate, base, repeat = self.env["res.partner"]._toolkit_repurchase_rate(
-            self.company, date_from, date_to, (loyal | lapsed | newcomer).ids
-        )
-        self.assertEqual((base, repeat, rate), (2, 1, 50.0))
-        rate, base, repeat = self.env["res.partner"]._toolkit_repurchase_rate(
-            self.company, date_from, date_to, loyal.ids
-        )
-        self.assertEqual(rate, 100.0)
+        # the group: a salesperson's customers (the loyal one also of a team of their own)
+        rep = new_test_user(self.env, "st_repurchase_rep", groups="sales_team.group_sale_salesman")
+        team = self.env["crm.team"].create({"name": "Loyal team", "company_id": self.company.id})
+        for partner, days_ago in ((loyal, 120), (lapsed, 100), (loyal, 10), (newcomer, 5)):
+            order = self._order(partner, 100, days_ago=days_ago)
+            order.write(
+                {"user_id": rep.id, "team_id": (team if partner == loyal else self.env["crm.team"]).id}
+            )
+        spec = {
+            "key": 1,
+            "company_id": self.company.id,
+            "kpi": "repurchase_rate",
+            "user_id": rep.id,
+            "date_from": self.today - timedelta(days=89),
+            "date_to": self.today,
+        }
+        Kpi = self.env["sales_toolkit.kpi"]
+        # of the two customers of the previous 90 days, one ordered again; the newcomer is no base
+        self.assertEqual(Kpi._measure([spec]), {1: 50.0})
+        self.assertEqual(Kpi._measure([dict(spec, team_id=team.id)]), {1: 100.0})
 
     def test_cron_query_count_does_not_grow(self):
         def queries_for(count):

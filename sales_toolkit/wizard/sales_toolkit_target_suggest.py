@@ -30,7 +30,6 @@ class SalesToolkitTargetSuggest(models.TransientModel):
 
     @api.depends("target_id")
     def _compute_history(self):
-        Target = self.env["sales_toolkit.target"]
         for wizard in self:
             target = wizard.target_id
             if not target:
@@ -38,7 +37,7 @@ class SalesToolkitTargetSuggest(models.TransientModel):
                     last_year_value=0.0, two_years_ago_value=0.0, average_value=0.0, history_label=""
                 )
                 continue
-            history = Target._toolkit_history(target._measure_spec())
+            history = self.env["sales_toolkit.kpi"]._history(target._measure_spec())
             values = [value for _start, _end, value in history]
             wizard.last_year_value, wizard.two_years_ago_value = values
             years = [value for value in values if value]
