@@ -6,6 +6,7 @@ from . import (
     sales_toolkit_job,
     sales_toolkit_parent_mixin,
     sales_toolkit_pipl_mixin,
+    sales_toolkit_record_mixin,
     sales_toolkit_xlsx_mixin,
 )
 

@@ -45,14 +45,13 @@ ROOT_CAUSE_MIN_LENGTH = 15
 class SalesToolkitAnalysisLine(models.Model):
     _name = "sales_toolkit.analysis.line"
     _description = "Performance Analysis Line"
-    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.parent.mixin", "sales_toolkit.field.rights"]
+    _inherit = ["sales_toolkit.record.mixin"]
     # managers explain the lines; the generation writes the rest
     _toolkit_write_default = MANAGERS
     _toolkit_write_rights = {
         "analysis_id": SYSTEM,
     }
     _order = "analysis_id, sequence, id"
-    _check_company_auto = True
     _toolkit_parent_fields = ("analysis_id",)
 
     analysis_id = fields.Many2one(

@@ -12,15 +12,8 @@ from .res_partner import CUSTOMER_TIERS
 class SalesToolkitCarePlan(models.Model):
     _name = "sales_toolkit.care.plan"
     _description = "Relationship Care Plan"
-    _inherit = [
-        "mail.thread",
-        "mail.activity.mixin",
-        "sales_toolkit.company.mixin",
-        "sales_toolkit.date.bounds",
-        "sales_toolkit.field.rights",
-    ]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales_toolkit.record.mixin"]
     _order = "partner_id, id desc"
-    _check_company_auto = True
 
     name = fields.Char(compute="_compute_name", store=True, readonly=False, required=True, precompute=True)
     partner_id = fields.Many2one(

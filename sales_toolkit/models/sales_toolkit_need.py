@@ -5,15 +5,9 @@ from odoo.exceptions import ValidationError
 class SalesToolkitNeed(models.Model):
     _name = "sales_toolkit.need"
     _description = "Customer Core Need"
-    _inherit = [
-        "sales_toolkit.pipl.mixin",
-        "sales_toolkit.company.mixin",
-        "sales_toolkit.parent.mixin",
-        "sales_toolkit.field.rights",
-    ]
+    _inherit = ["sales_toolkit.pipl.mixin", "sales_toolkit.record.mixin"]
     # pain points first: the handbook weighs the cause behind a need above the need
     _order = "lead_id, is_pain_point desc, sequence, id"
-    _check_company_auto = True
     _toolkit_parent_fields = ("lead_id",)
 
     lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)

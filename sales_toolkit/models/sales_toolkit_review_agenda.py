@@ -6,10 +6,9 @@ from .sales_toolkit_field_rights import LEADERS
 class SalesToolkitReviewAgenda(models.Model):
     _name = "sales_toolkit.review.agenda"
     _description = "Review Meeting Agenda Item"
-    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.parent.mixin", "sales_toolkit.field.rights"]
+    _inherit = ["sales_toolkit.record.mixin"]
     _toolkit_write_default = LEADERS
     _order = "meeting_id, sequence, id"
-    _check_company_auto = True
     _toolkit_parent_fields = ("meeting_id",)
 
     meeting_id = fields.Many2one(

@@ -6,15 +6,9 @@ from .sales_toolkit_field_rights import LEADERS
 class SalesToolkitReviewLesson(models.Model):
     _name = "sales_toolkit.review.lesson"
     _description = "Review Meeting Lesson"
-    _inherit = [
-        "sales_toolkit.pipl.mixin",
-        "sales_toolkit.company.mixin",
-        "sales_toolkit.parent.mixin",
-        "sales_toolkit.field.rights",
-    ]
+    _inherit = ["sales_toolkit.pipl.mixin", "sales_toolkit.record.mixin"]
     _toolkit_write_default = LEADERS
     _order = "meeting_id, kind desc, sequence, id"
-    _check_company_auto = True
     _toolkit_parent_fields = ("meeting_id",)
 
     meeting_id = fields.Many2one(

@@ -21,16 +21,13 @@ class SalesToolkitReviewMeeting(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "sales_toolkit.pipl.mixin",
-        "sales_toolkit.company.mixin",
-        "sales_toolkit.date.bounds",
-        "sales_toolkit.field.rights",
+        "sales_toolkit.record.mixin",
     ]
     _toolkit_write_default = LEADERS
     _toolkit_write_rights = {
         "state": SYSTEM,
     }
     _order = "date_start desc, id desc"
-    _check_company_auto = True
     # attendees discuss a meeting they can read
     _mail_post_access = "read"
 
@@ -293,12 +290,6 @@ class SalesToolkitReviewMeeting(models.Model):
                 ("is_highlighted", "=", True),
             ]
         )
-
-    def _report_action_items(self):
-        """The action items the reader may read, as the form shows them: searched, because the
-        one2many's cache is shared by every user."""
-        self.ensure_one()
-        return self.env["sales_toolkit.task"].search([("meeting_id", "=", self.id)])
 
     # ------------------------------------------------------------------ follow-up
 

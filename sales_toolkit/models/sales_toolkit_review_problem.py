@@ -5,14 +5,8 @@ from odoo.exceptions import UserError
 class SalesToolkitReviewProblem(models.Model):
     _name = "sales_toolkit.review.problem"
     _description = "Review Meeting Problem"
-    _inherit = [
-        "sales_toolkit.pipl.mixin",
-        "sales_toolkit.company.mixin",
-        "sales_toolkit.parent.mixin",
-        "sales_toolkit.field.rights",
-    ]
+    _inherit = ["sales_toolkit.pipl.mixin", "sales_toolkit.record.mixin"]
     _order = "meeting_id, sequence, id"
-    _check_company_auto = True
     _toolkit_parent_fields = ("meeting_id",)
 
     meeting_id = fields.Many2one(

@@ -6,10 +6,9 @@ from .sales_toolkit_field_rights import MANAGERS
 class SalesToolkitStrategyKpi(models.Model):
     _name = "sales_toolkit.strategy.kpi"
     _description = "Sales Strategy Evaluation KPI"
-    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.parent.mixin", "sales_toolkit.field.rights"]
+    _inherit = ["sales_toolkit.record.mixin"]
     _toolkit_write_default = MANAGERS
     _order = "strategy_id, sequence, id"
-    _check_company_auto = True
     _toolkit_parent_fields = ("strategy_id",)
 
     strategy_id = fields.Many2one("sales_toolkit.strategy", required=True, ondelete="cascade", index=True)

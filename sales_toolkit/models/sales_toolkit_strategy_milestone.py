@@ -7,19 +7,13 @@ from .sales_toolkit_field_rights import MANAGERS, SALESMAN
 class SalesToolkitStrategyMilestone(models.Model):
     _name = "sales_toolkit.strategy.milestone"
     _description = "Sales Strategy Milestone"
-    _inherit = [
-        "sales_toolkit.company.mixin",
-        "sales_toolkit.parent.mixin",
-        "sales_toolkit.date.bounds",
-        "sales_toolkit.field.rights",
-    ]
+    _inherit = ["sales_toolkit.record.mixin"]
     # managers plan, the owner marks their milestone done
     _toolkit_write_default = MANAGERS
     _toolkit_write_rights = {
         "state": SALESMAN,
     }
     _order = "date, sequence, id"
-    _check_company_auto = True
     _toolkit_parent_fields = ("strategy_id",)
 
     # what a milestone owner who is not a sales manager may change

@@ -31,10 +31,7 @@ class SalesToolkitTask(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "sales_toolkit.pipl.mixin",
-        "sales_toolkit.company.mixin",
-        "sales_toolkit.parent.mixin",
-        "sales_toolkit.date.bounds",
-        "sales_toolkit.field.rights",
+        "sales_toolkit.record.mixin",
     ]
     _toolkit_write_rights = {
         "reviewer_id": LEADERS,
@@ -44,7 +41,6 @@ class SalesToolkitTask(models.Model):
     }
     _order = "date_deadline, sequence, id"
     _parent_store = True
-    _check_company_auto = True
     # owners and reviewers discuss a task they can read
     _mail_post_access = "read"
     _toolkit_parent_fields = ("parent_id", "meeting_id", "analysis_measure_id")

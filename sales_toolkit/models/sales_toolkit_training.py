@@ -36,19 +36,12 @@ class SalesToolkitTraining(models.Model):
 
     _name = "sales_toolkit.training"
     _description = "Sales Training"
-    _inherit = [
-        "mail.thread",
-        "mail.activity.mixin",
-        "sales_toolkit.company.mixin",
-        "sales_toolkit.date.bounds",
-        "sales_toolkit.field.rights",
-    ]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales_toolkit.record.mixin"]
     _toolkit_write_default = MANAGERS
     _toolkit_write_rights = {
         "state": SYSTEM,
     }
     _order = "date_start desc, id desc"
-    _check_company_auto = True
 
     name = fields.Char(string="Topic", required=True, tracking=True)
     training_type = fields.Selection(
@@ -192,10 +185,11 @@ class SalesToolkitTraining(models.Model):
             values = [value for value in values if value]
             return sum(values) / len(values) if values else 0.0
 
+        # managers see every line, unsaved ones of a form too
         see_all = self.env.su or self.env.user.has_group("sales_team.group_sale_manager")
         readable = self.env["sales_toolkit.training.participant"]
         if not see_all:
-            readable = self._toolkit_readable_participants()
+            readable = self._toolkit_readable("participant_ids")
         for training in self:
             if see_all:
                 lines = training.sudo().participant_ids
@@ -230,15 +224,6 @@ class SalesToolkitTraining(models.Model):
             training.avg_conversion_after = sum(lines.mapped("conversion_after")) / count
             training.conversion_uplift = training.avg_conversion_after - training.avg_conversion_before
             training.roi = 100.0 * training.revenue_uplift / training.cost if training.cost else 0.0
-
-    def _toolkit_readable_participants(self):
-        """The participant lines of these trainings the user may read (the form and the report).
-
-        Searched, never read from ``participant_ids``: the one2many's cache is shared by every
-        user, and the superuser fills it with all the lines whenever the training's record
-        rules (participants may read it) are evaluated.
-        """
-        return self.env["sales_toolkit.training.participant"].search([("training_id", "in", self.ids)])
 
     @api.depends("date_start", "date_end", "company_id.toolkit_training_result_days")
     def _compute_window_label(self):

@@ -34,12 +34,7 @@ class SalesToolkitTrainingParticipant(models.Model):
 
     _name = "sales_toolkit.training.participant"
     _description = "Sales Training Participant"
-    _inherit = [
-        "sales_toolkit.pipl.mixin",
-        "sales_toolkit.company.mixin",
-        "sales_toolkit.parent.mixin",
-        "sales_toolkit.field.rights",
-    ]
+    _inherit = ["sales_toolkit.pipl.mixin", "sales_toolkit.record.mixin"]
     # managers enter scores; the participant rates the training, their manager the behaviour
     _toolkit_write_default = MANAGERS
     _toolkit_write_rights = {
@@ -50,7 +45,6 @@ class SalesToolkitTrainingParticipant(models.Model):
     }
     _order = "training_id, id"
     _rec_name = "user_id"
-    _check_company_auto = True
     _toolkit_parent_fields = ("training_id",)
 
     training_id = fields.Many2one("sales_toolkit.training", required=True, ondelete="cascade", index=True)
