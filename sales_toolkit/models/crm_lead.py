@@ -748,26 +748,18 @@ RETURNING l.id""",
         leads whose tier is below what their date now gives are touched. Batches
         are committed, so a run killed halfway resumes without double work.
         """
-        cron = self.env["ir.cron"]
         companies = self.env["res.company"].search([])  # pylint: disable=no-search-all
         for company in companies:
             leads_model = self.with_company(company)
             # leads without a company follow the rules of the main company
             domain = leads_model._toolkit_stale_intent_domain(with_shared=company == companies[:1])
-            remaining = leads_model.search_count(domain)
-            cron._commit_progress(remaining=remaining)
-            done = self.browse()
-            while True:
-                leads = leads_model.search(domain & Domain("id", "not in", done.ids), limit=batch_size)
-                if not leads:
-                    break
-                failed = self.env["sales_toolkit.job"]._run_isolated(
-                    leads, self._toolkit_store_intent_tier, "sales_toolkit.ir_cron_refresh_intent_tier"
-                )
-                done |= leads
-                remaining = max(remaining - len(leads), 0)
-                if not cron._commit_progress(len(leads) - len(failed), remaining=remaining):
-                    return
+            if not self.env["sales_toolkit.job"]._run_batches(
+                leads_model.search(domain, order="id"),
+                self._toolkit_store_intent_tier,
+                "sales_toolkit.ir_cron_refresh_intent_tier",
+                batch_size,
+            ):
+                return
 
     @api.model
     def _toolkit_store_intent_tier(self, leads):
@@ -781,13 +773,10 @@ RETURNING l.id""",
         Only leads whose stored state no longer matches today are touched, in
         committed batches, so the job is cheap and resumes where it stopped. The
         domain picks exactly the leads ``_compute_followup_state`` would move, and
-        their new state follows from the date alone: each batch is one SELECT of the
-        leads (which also counts those left for the progress) and one UPDATE, instead
-        of a read of the leads and an UPDATE per 100 leads. A lead the UPDATE fails on
-        is skipped, the others go on.
+        their new state follows from the date alone: the job is one SELECT of the leads'
+        ids and one UPDATE per batch, instead of a read of the leads and an UPDATE per
+        100 leads. A lead the UPDATE fails on is skipped, the others go on.
         """
-        cron = self.env["ir.cron"]
-        job = "sales_toolkit.ir_cron_refresh_followup_state"
         companies = self.env["res.company"].search([])  # pylint: disable=no-search-all
         for company in companies:
             today = company._toolkit_today()
@@ -802,26 +791,13 @@ RETURNING l.id""",
                     | (Domain("next_followup_date", "=", today) & Domain("followup_state", "!=", "due")),
                 ]
             )
-            skipped = []
-            while True:
-                query = self.with_company(company)._search(
-                    domain & Domain("id", "not in", skipped), order="id", limit=batch_size
-                )
-                # COUNT(*) OVER () counts every lead of the domain, before the LIMIT
-                rows = self.env.execute_query(
-                    query.select(SQL.identifier("crm_lead", "id"), SQL("COUNT(*) OVER ()"))
-                )
-                if not rows:
-                    break
-                leads = self.browse(row[0] for row in rows)
-                failed = self.env["sales_toolkit.job"]._run_isolated(
-                    leads, lambda batch, today=today: batch._toolkit_store_followup_state(today), job
-                )
-                skipped += failed.ids
-                if not cron._commit_progress(len(rows) - len(failed), remaining=rows[0][1] - len(rows)):
-                    return
-                if len(rows) < batch_size:
-                    break  # that was the last batch: no need to search again
+            if not self.env["sales_toolkit.job"]._run_batches(
+                self.with_company(company).search(domain, order="id"),
+                lambda batch, today=today: batch._toolkit_store_followup_state(today),
+                "sales_toolkit.ir_cron_refresh_followup_state",
+                batch_size,
+            ):
+                return
 
     def _toolkit_store_followup_state(self, today):
         """Store the state ``today`` gives these leads (due or overdue) with one UPDATE."""
@@ -881,22 +857,16 @@ RETURNING l.id""",
             ],
             order="team_id, next_followup_date, id",
         )
-        cron = self.env["ir.cron"]
         teams = leads.grouped("team_id")
-        remaining = len(teams)
-        cron._commit_progress(remaining=remaining)
-        for team, team_leads in teams.items():
 
-            def send(team, team_leads=team_leads):
-                team._toolkit_send_followup_digest(team_leads)
-                team.sudo().toolkit_digest_date = fields.Datetime.now()
+        def send(team):
+            team._toolkit_send_followup_digest(teams[team])
+            team.sudo().toolkit_digest_date = fields.Datetime.now()
 
-            failed = self.env["sales_toolkit.job"]._run_isolated(
-                team, send, "sales_toolkit.ir_cron_followup_digest"
-            )
-            remaining -= 1
-            if not cron._commit_progress(1 - len(failed), remaining=remaining):
-                return
+        # one team a batch: each digest is committed with its date
+        self.env["sales_toolkit.job"]._run_batches(
+            leads.team_id, send, "sales_toolkit.ir_cron_followup_digest", batch_size=1
+        )
 
     def _toolkit_stale_intent_domain(self, with_shared=False):
         company = self.env.company

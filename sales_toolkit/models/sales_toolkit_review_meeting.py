@@ -342,14 +342,9 @@ class SalesToolkitReviewMeeting(models.Model):
             ],
             order="id",
         )
-        cron = self.env["ir.cron"]
-        for start in range(0, len(meetings), batch_size):
-            batch = meetings[start : start + batch_size]
-            failed = self.env["sales_toolkit.job"]._run_isolated(
-                batch,
-                lambda batch: batch._sync_followup_reminder(),
-                "sales_toolkit.ir_cron_remind_review_followup_owners",
-            )
-            remaining = len(meetings) - start - len(batch)
-            if not cron._commit_progress(len(batch) - len(failed), remaining=remaining):
-                return
+        self.env["sales_toolkit.job"]._run_batches(
+            meetings,
+            lambda batch: batch._sync_followup_reminder(),
+            "sales_toolkit.ir_cron_remind_review_followup_owners",
+            batch_size,
+        )

@@ -596,25 +596,22 @@ class SalesToolkitTask(models.Model):
     @api.model
     def _cron_mark_delayed(self, batch_size=500):
         """Daily: open tasks past their planned end are delayed, and say so in their chatter."""
-        cron = self.env["ir.cron"]
         for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
-            today = company._toolkit_today()
             tasks = self.search(
                 [
                     ("company_id", "=", company.id),
                     ("state", "in", ("todo", "in_progress")),
-                    ("date_deadline", "<", today),
+                    ("date_deadline", "<", company._toolkit_today()),
                 ],
                 order="id",
             )
-            for start in range(0, len(tasks), batch_size):
-                batch = tasks[start : start + batch_size]
-                failed = self.env["sales_toolkit.job"]._run_isolated(
-                    batch, lambda batch: batch._mark_delayed(), "sales_toolkit.ir_cron_mark_tasks_delayed"
-                )
-                remaining = len(tasks) - start - len(batch)
-                if not cron._commit_progress(len(batch) - len(failed), remaining=remaining):
-                    return
+            if not self.env["sales_toolkit.job"]._run_batches(
+                tasks,
+                lambda batch: batch._mark_delayed(),
+                "sales_toolkit.ir_cron_mark_tasks_delayed",
+                batch_size,
+            ):
+                return
 
     def _mark_delayed(self):
         self._set_state("delayed")
@@ -646,18 +643,12 @@ class SalesToolkitTask(models.Model):
             ],
             order="id",
         )
-        cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=len(tasks))
-        for start in range(0, len(tasks), batch_size):
-            batch = tasks[start : start + batch_size]
-            failed = self.env["sales_toolkit.job"]._run_isolated(
-                batch,
-                lambda batch: (batch | batch._ancestors())._toolkit_refresh_progress(),
-                "sales_toolkit.ir_cron_refresh_task_progress",
-            )
-            remaining = len(tasks) - start - len(batch)
-            if not cron._commit_progress(len(batch) - len(failed), remaining=remaining):
-                return
+        self.env["sales_toolkit.job"]._run_batches(
+            tasks,
+            lambda batch: (batch | batch._ancestors())._toolkit_refresh_progress(),
+            "sales_toolkit.ir_cron_refresh_task_progress",
+            batch_size,
+        )
 
     def _tracking_sheet_rows(self):
         """[(depth, task)]: this task, then its sub-tasks depth first."""

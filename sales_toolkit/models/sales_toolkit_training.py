@@ -498,18 +498,12 @@ class SalesToolkitTraining(models.Model):
         )
         today = {company: company._toolkit_today() for company in trainings.company_id}
         trainings = trainings.filtered(lambda training: training._results_open(today[training.company_id]))
-        cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=len(trainings))
-        for start in range(0, len(trainings), batch_size):
-            batch = trainings[start : start + batch_size]
-            failed = self.env["sales_toolkit.job"]._run_isolated(
-                batch,
-                lambda batch: batch._toolkit_refresh_results(),
-                "sales_toolkit.ir_cron_refresh_training_results",
-            )
-            remaining = len(trainings) - start - len(batch)
-            if not cron._commit_progress(len(batch) - len(failed), remaining=remaining):
-                return
+        self.env["sales_toolkit.job"]._run_batches(
+            trainings,
+            lambda batch: batch._toolkit_refresh_results(),
+            "sales_toolkit.ir_cron_refresh_training_results",
+            batch_size,
+        )
 
     def _results_open(self, today):
         """Whether the results may still change: until 30 days after the after-window ends."""
