@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from lxml import etree
 
 from odoo import api, models
@@ -12,11 +14,19 @@ MANAGERS = "sales_team.group_sale_manager"
 EDITABLE_VIEW_TYPES = ("form", "list", "kanban")
 
 
+@dataclass(frozen=True)
+class Owner:
+    """A write right: sales managers on every record, any other salesperson on the records
+    whose user field ``field`` (a Many2one to res.users) is them: ``Owner("user_id")``."""
+
+    field: str
+
+
 class SalesToolkitFieldRights(models.AbstractModel):
     """Who may write each field of the toolkit's records, on top of access rights and rules.
 
-    A model lists its rules in ``_toolkit_write_rights``: ``{field name: SYSTEM or groups}``
-    (groups as in a field's ``groups``). The module's own fields that are read-only by
+    A model lists its rules in ``_toolkit_write_rights``: ``{field name: SYSTEM, groups (as in a
+    field's ``groups``) or Owner(user field)}``. The module's own fields that are read-only by
     definition (computed, related, measured) are SYSTEM unless listed; the others follow
     ``_toolkit_write_default`` (None: whoever may write the record). Odoo's own fields of the
     models the module extends are left alone.
@@ -45,10 +55,20 @@ class SalesToolkitFieldRights(models.AbstractModel):
 
     @api.model
     def _toolkit_may_write(self, field):
+        """Whether the user may write ``field`` on some record (an owner's field: on theirs)."""
         if self.env.su:
             return True
         right = self._toolkit_write_right(field)
+        if isinstance(right, Owner):
+            right = SALESMAN
         return right is None or (right != SYSTEM and self.env.user.has_groups(right))
+
+    def _toolkit_owns(self, field):
+        """Whether the user may write the owner's field ``field`` on every record of ``self``."""
+        right = self._toolkit_write_right(field)
+        if self.env.su or not isinstance(right, Owner) or self.env.user.has_groups(MANAGERS):
+            return True
+        return all(record.sudo()[right.field] == self.env.user for record in self)
 
     @api.model
     def _has_field_access(self, field, operation):
@@ -58,7 +78,8 @@ class SalesToolkitFieldRights(models.AbstractModel):
 
     @api.model
     def _check_field_access(self, field, operation):
-        if operation == "write" and not self._toolkit_may_write(field):
+        # on write, ``self`` holds the records written: an owner's field is checked on each
+        if operation == "write" and not (self._toolkit_may_write(field) and self._toolkit_owns(field)):
             raise AccessError(self._toolkit_write_refusal(field))
         return super()._check_field_access(field, operation)
 
@@ -81,6 +102,12 @@ class SalesToolkitFieldRights(models.AbstractModel):
             )
         if right == MANAGERS:
             return self.env._("Only sales managers can change %(field)s (%(model)s).", **names)
+        if isinstance(right, Owner):
+            return self.env._(
+                "Only sales managers and the %(owner)s can change %(field)s (%(model)s).",
+                owner=self._fields[right.field]._description_string(self.env),
+                **names,
+            )
         return self.env._("You cannot change %(field)s (%(model)s).", **names)
 
     # ------------------------------------------------------------------ CRUD
@@ -143,7 +170,7 @@ class SalesToolkitFieldRights(models.AbstractModel):
             for name, value in vals.items()
             if (field := self._fields.get(name))
             and field.type not in ("one2many", "many2many")
-            and not self._toolkit_may_write(field)
+            and not (self._toolkit_may_write(field) and self._toolkit_owns(field))
             and all(
                 field.convert_to_cache(record[name], record) == field.convert_to_cache(value, record)
                 for record in self
