@@ -19,9 +19,6 @@ TASK_STATES = [("todo", "To Do"), ("in_progress", "In Progress"), ("done", "Done
 OPEN_STATES = ("todo", "in_progress", "delayed")
 # what the owner of a task may change; the rest is the assigner's
 OWNER_FIELDS = {"achieved_qty", "remarks", "date_start", "date_done"}
-PROGRESS_FIELDS = ("achieved_qty", "achievement_rate", "quality_grade")
-# written by the actions only
-SYSTEM_FIELDS = {"date_accepted", "accepted_by_id", "achievement_rate", "quality_grade"}
 
 
 class SalesToolkitTask(models.Model):
@@ -33,11 +30,16 @@ class SalesToolkitTask(models.Model):
         "sales_toolkit.pipl.mixin",
         "sales_toolkit.record.mixin",
     ]
+    # the system's fields are written by the actions only (see write)
     _toolkit_write_rights = {
         "reviewer_id": LEADERS,
         "team_id": LEADERS,
         "state": SYSTEM,
         "parent_path": SYSTEM,
+        "date_accepted": SYSTEM,
+        "accepted_by_id": SYSTEM,
+        "achievement_rate": SYSTEM,
+        "quality_grade": SYSTEM,
     }
     _order = "date_deadline, sequence, id"
     _parent_store = True
@@ -247,10 +249,10 @@ class SalesToolkitTask(models.Model):
         # states, grades and acceptance are written by the actions only (as the superuser,
         # which no client context can make up)
         if not (self.env.su and self.env.context.get("toolkit_task_system")):
-            if set(vals) & {"state", *SYSTEM_FIELDS}:
+            if self._toolkit_system_fields() & vals.keys():
                 raise UserError(self.env._("Use Start, Mark Done, Accept and Send Back to move a task on."))
-            if set(vals) & set(PROGRESS_FIELDS):
-                self._check_typed_progress(vals)
+            if "achieved_qty" in vals:
+                self._check_typed_progress()
         self._check_owner_write(vals)
         if set(vals) - {"remarks", "active"} and self.filtered("is_accepted"):
             raise UserError(self.env._("An accepted task is closed: its grade is frozen."))
@@ -313,9 +315,7 @@ class SalesToolkitTask(models.Model):
         ):
             raise ValidationError(self.env._("A task cannot end before it starts."))
 
-    def _check_typed_progress(self, vals):
-        if set(vals) & {"achievement_rate", "quality_grade"}:
-            raise UserError(self.env._("The achievement rate and the grade follow from the quantities."))
+    def _check_typed_progress(self):
         counted = self.filtered(lambda task: task.measure != "manual" or task.child_ids)
         if counted:
             raise UserError(
@@ -331,9 +331,7 @@ class SalesToolkitTask(models.Model):
         """A task starts to do, ungraded; reps plan their own tasks, leaders assign them."""
         if self.env.su:
             return
-        if vals.get("state", "todo") != "todo" or set(vals) & {*SYSTEM_FIELDS, *PROGRESS_FIELDS} - {
-            "achieved_qty"
-        }:
+        if vals.get("state", "todo") != "todo" or self._toolkit_system_fields() & vals.keys():
             raise UserError(self.env._("A new task starts to do: grades and acceptance come later."))
         owner = vals.get("user_id", self.env.uid)
         if owner != self.env.uid and not self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
@@ -352,6 +350,13 @@ class SalesToolkitTask(models.Model):
                         "the reviewer or a team leader changes the rest."
                     )
                 )
+
+    @api.model
+    def _toolkit_system_fields(self):
+        """The fields the rights table keeps for the system: the actions move them (as the
+        superuser, with the ``toolkit_task_system`` flag), no one types them, not even the
+        superuser."""
+        return {fname for fname, right in self._toolkit_write_rights.items() if right == SYSTEM}
 
     def _ancestors(self):
         ids = {int(part) for path in self.mapped("parent_path") for part in (path or "").split("/") if part}
