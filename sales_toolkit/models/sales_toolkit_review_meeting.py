@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 
 from .sales_toolkit_field_rights import LEADERS, SYSTEM
 
@@ -119,6 +119,7 @@ class SalesToolkitReviewMeeting(models.Model):
     _date_check = models.Constraint(
         "CHECK (date_end >= date_start)", "A meeting cannot end before it starts."
     )
+    _toolkit_date_order = (("date_start", "date_end"),)
 
     def _toolkit_pipl_fields(self):
         return ["results_review"]
@@ -152,27 +153,9 @@ class SalesToolkitReviewMeeting(models.Model):
                 )
             )
 
-    @api.constrains("date_start", "date_end")
-    def _check_dates(self):
-        for meeting in self:
-            if meeting.date_end < meeting.date_start:
-                raise ValidationError(
-                    self.env._("%(meeting)s cannot end before it starts.", meeting=meeting.name)
-                )
-
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            # the SQL CHECK runs after the insert: refuse with a clear message first
-            start, end = vals.get("date_start"), vals.get("date_end")
-            if (
-                start
-                and end
-                and self._toolkit_to_date("date_end", end) < self._toolkit_to_date("date_start", start)
-            ):
-                raise ValidationError(
-                    self.env._("%(meeting)s cannot end before it starts.", meeting=vals.get("name"))
-                )
             self._set_action_item_defaults(vals, vals.get("followup_user_id"), vals.get("company_id"))
         return super().create(vals_list)
 

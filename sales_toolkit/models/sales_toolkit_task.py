@@ -169,6 +169,7 @@ class SalesToolkitTask(models.Model):
     _qty_check = models.Constraint(
         "CHECK (target_qty >= 0 AND achieved_qty >= 0)", "Quantities cannot be negative."
     )
+    _toolkit_date_order = (("date_start", "date_deadline"),)
 
     def _toolkit_pipl_fields(self):
         return ["name", "remarks"]
@@ -228,12 +229,6 @@ class SalesToolkitTask(models.Model):
     def _check_parent_recursion(self):
         if self._has_cycle():
             raise ValidationError(self.env._("A task cannot be its own parent or sub-task."))
-
-    @api.constrains("date_start", "date_deadline")
-    def _check_dates(self):
-        for task in self:
-            if task.date_start and task.date_deadline and task.date_deadline < task.date_start:
-                raise ValidationError(self.env._("%(task)s cannot end before it starts.", task=task.name))
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -307,13 +302,6 @@ class SalesToolkitTask(models.Model):
         for name in ("target_qty", "achieved_qty"):
             if (vals.get(name) or 0) < 0:
                 raise ValidationError(self.env._("Quantities cannot be negative."))
-        start, end = vals.get("date_start"), vals.get("date_deadline")
-        if (
-            start
-            and end
-            and self._toolkit_to_date("date_deadline", end) < self._toolkit_to_date("date_start", start)
-        ):
-            raise ValidationError(self.env._("A task cannot end before it starts."))
 
     def _check_typed_progress(self):
         counted = self.filtered(lambda task: task.measure != "manual" or task.child_ids)

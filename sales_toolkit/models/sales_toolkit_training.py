@@ -154,6 +154,7 @@ class SalesToolkitTraining(models.Model):
         "CHECK (date_end >= date_start)", "A training cannot end before it starts."
     )
     _cost_check = models.Constraint("CHECK (cost >= 0)", "The cost of a training cannot be negative.")
+    _toolkit_date_order = (("date_start", "date_end"),)
 
     @api.depends(
         "participant_ids.pre_score",
@@ -245,19 +246,12 @@ class SalesToolkitTraining(models.Model):
                 a_to=format_date(self.env, after[1]),
             )
 
-    @api.constrains("date_start", "date_end", "cost")
-    def _check_dates_and_cost(self):
-        for training in self:
-            training._check_values(
-                {"date_start": training.date_start, "date_end": training.date_end, "cost": training.cost}
-            )
-
     # ------------------------------------------------------------------ CRUD
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_values(vals)
+            self._check_cost(vals.get("cost"))
             if vals.get("state", "draft") != "draft" and not self.env.su:
                 raise UserError(self.env._("A training starts planned: use its buttons to move it on."))
         trainings = super().create(vals_list)
@@ -268,15 +262,7 @@ class SalesToolkitTraining(models.Model):
         # the state moves only through the actions, which measure and schedule what goes with it
         if "state" in vals and not (self.env.su and self.env.context.get("toolkit_training_action")):
             raise UserError(self.env._("A training's state changes only through its buttons."))
-        # the SQL CHECKs run after the update: refuse bad input with a clear message first
-        for training in self:
-            training._check_values(
-                {
-                    "date_start": vals.get("date_start", training.date_start),
-                    "date_end": vals.get("date_end", training.date_end),
-                    "cost": vals.get("cost", training.cost),
-                }
-            )
+        self._check_cost(vals.get("cost"))
         res = super().write(vals)
         if set(vals) & set(WINDOW_FIELDS):
             self._toolkit_refresh_results()
@@ -295,16 +281,10 @@ class SalesToolkitTraining(models.Model):
             raise UserError(self.env._("A done training is on record: cancel it instead of deleting it."))
 
     @api.model
-    def _check_values(self, vals):
-        if vals.get("cost") and vals["cost"] < 0:
+    def _check_cost(self, cost):
+        # the SQL CHECK raises once the row is written: refuse with a clear message first
+        if cost and cost < 0:
             raise ValidationError(self.env._("The cost of a training cannot be negative."))
-        start, end = vals.get("date_start"), vals.get("date_end")
-        if (
-            start
-            and end
-            and self._toolkit_to_date("date_end", end) < self._toolkit_to_date("date_start", start)
-        ):
-            raise ValidationError(self.env._("A training cannot end before it starts."))
 
     # ------------------------------------------------------------------ actions
 

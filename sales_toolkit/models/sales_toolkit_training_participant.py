@@ -174,11 +174,6 @@ class SalesToolkitTrainingParticipant(models.Model):
             mark = line.company_id.toolkit_training_pass_mark or 80.0
             line.passed = tested and float_compare(line.post_score, mark, precision_digits=2) >= 0
 
-    @api.constrains(*SCALES, *COUNT_FIELDS)
-    def _check_scales(self):
-        for line in self:
-            line._check_values({name: line[name] for name in (*SCALES, *COUNT_FIELDS)})
-
     @api.constrains("passed", "post_score")
     def _check_passed_on_score(self):
         for line in self:
