@@ -1,10 +1,10 @@
-from dataclasses import dataclass
-
 from lxml import etree
 
 from odoo import api, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.models import MAGIC_COLUMNS
+
+from ..tools.owner_right import Owner
 
 # who may write a field: the superuser only (the toolkit's own code), or users of these groups
 SYSTEM = "system"
@@ -12,14 +12,6 @@ SALESMAN = "sales_team.group_sale_salesman"
 LEADERS = "sales_team.group_sale_salesman_all_leads"
 MANAGERS = "sales_team.group_sale_manager"
 EDITABLE_VIEW_TYPES = ("form", "list", "kanban")
-
-
-@dataclass(frozen=True)
-class Owner:
-    """A write right: sales managers on every record, any other salesperson on the records
-    whose user field ``field`` (a Many2one to res.users) is them: ``Owner("user_id")``."""
-
-    field: str
 
 
 class SalesToolkitFieldRights(models.AbstractModel):
