@@ -1,25 +1,20 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .sales_toolkit_field_rights import MANAGERS, Owner
+from .sales_toolkit_field_rights import Owner
 
 
 class SalesToolkitStrategyMilestone(models.Model):
     _name = "sales_toolkit.strategy.milestone"
     _description = "Sales Strategy Milestone"
-    _inherit = ["sales_toolkit.record.mixin"]
+    _inherit = ["sales_toolkit.strategy.child.mixin"]
     # managers plan, the owner marks their milestone done
-    _toolkit_write_default = MANAGERS
     _toolkit_write_rights = {
         "state": Owner("user_id"),
     }
     _order = "date, sequence, id"
-    _toolkit_parent_fields = ("strategy_id",)
 
-    strategy_id = fields.Many2one("sales_toolkit.strategy", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="strategy_id.company_id", store=True, index=True)
     strategy_state = fields.Selection(related="strategy_id.state", string="Strategy State")
-    sequence = fields.Integer(default=10)
     name = fields.Char(string="Milestone", required=True, help="e.g. Sign 3 distributors")
     date = fields.Date(required=True)
     user_id = fields.Many2one(
