@@ -1,7 +1,7 @@
 import re
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount, formatLang
 
 from .sales_toolkit_analysis import DIMENSIONS, LINE_FIGURE_FIELDS, LINE_KEY_FIELDS
@@ -202,8 +202,6 @@ class SalesToolkitAnalysisLine(models.Model):
                 )
             if self.filtered(lambda line: line.analysis_id.state == "closed"):
                 raise UserError(self.env._("The sheet is closed: reopen it before changing its root causes."))
-            if not (self.env.su or self.env.user.has_group("sales_team.group_sale_manager")):
-                raise AccessError(self.env._("Only sales managers explain the lines of a sheet."))
         return super().write(vals)
 
     def _line_key(self):
