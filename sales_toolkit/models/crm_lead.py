@@ -73,6 +73,7 @@ class CrmLead(models.Model):
         "toolkit_review_followup_id": LEADERS,
         "match_evaluated_date": SYSTEM,
     }
+    _toolkit_insert_checks = ("_check_prospect_figures",)
 
     # Prospect capture (tool 3). Channel, contact, job position and expected
     # revenue stay crm.lead's own fields (source_id, medium_id, contact_name,
@@ -480,10 +481,6 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            # checked before the INSERT so that the user reads this message, not the SQL one
-            self._toolkit_check_figures(
-                vals.get("name"), {fname: vals.get(fname) for fname in PROSPECT_FIGURES}
-            )
             if vals.get("intent_tier") and "intent_tier_manual" not in vals:
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 derived = self._toolkit_intent_tier_for(company, vals.get("expected_purchase_date"))

@@ -36,6 +36,10 @@ class SalesToolkitFieldRights(models.AbstractModel):
 
     _toolkit_write_rights = {}
     _toolkit_write_default = None
+    # Python constraints (method names) that a CHECK constraint backs: the CHECK fires on the
+    # INSERT, before Odoo runs the constraints; these run on the new values first, so that
+    # the user reads their message, not the database's
+    _toolkit_insert_checks = ()
 
     @api.model
     def _toolkit_write_right(self, field):
@@ -112,6 +116,7 @@ class SalesToolkitFieldRights(models.AbstractModel):
     def create(self, vals_list):
         for vals in vals_list:
             self._toolkit_check_whole_numbers(vals)
+        self._toolkit_run_insert_checks(vals_list)
         return super(SalesToolkitFieldRights, self._toolkit_without_locked_defaults()).create(vals_list)
 
     def write(self, vals):
@@ -169,6 +174,16 @@ class SalesToolkitFieldRights(models.AbstractModel):
             )
         }
         return {name: value for name, value in vals.items() if name not in unchanged} if unchanged else vals
+
+    @api.model
+    def _toolkit_run_insert_checks(self, vals_list):
+        """Run the ``_toolkit_insert_checks`` constraints on records made of ``vals_list``
+        (with their defaults), as Odoo would after the INSERT: each when its fields are given."""
+        for name in self._toolkit_insert_checks:
+            fnames = set(getattr(type(self), name)._constrains)
+            for vals in vals_list:
+                if fnames & vals.keys():
+                    getattr(self.new(self._add_missing_default_values(vals)), name)()
 
     @api.model
     def _toolkit_check_whole_numbers(self, vals):

@@ -39,23 +39,20 @@ class SalesToolkitNeed(models.Model):
     _score_range = models.Constraint(
         "CHECK (score BETWEEN 1 AND 5)", "A need-match score is between 1 and 5."
     )
+    _toolkit_insert_checks = ("_check_score",)
 
     @api.constrains("score")
     def _check_score(self):
         for need in self:
-            need._toolkit_check_score(need.name, need.score)
-
-    @api.model
-    def _toolkit_check_score(self, name, score):
-        if not 1 <= score <= 5:
-            raise ValidationError(
-                self.env._(
-                    "The score of need “%(need)s” is %(score)s: score each need from 1 "
-                    "(no match) to 5 (full match).",
-                    need=name,
-                    score=score,
+            if not 1 <= need.score <= 5:
+                raise ValidationError(
+                    self.env._(
+                        "The score of need “%(need)s” is %(score)s: score each need from 1 "
+                        "(no match) to 5 (full match).",
+                        need=need.name,
+                        score=need.score,
+                    )
                 )
-            )
 
     @api.constrains("strength_id", "company_id")
     def _check_strength_company(self):
@@ -79,10 +76,6 @@ class SalesToolkitNeed(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if "score" in vals:
-                # before the INSERT, so that the user reads this message, not the SQL one
-                self._toolkit_check_score(vals.get("name"), vals["score"])
         needs = super().create(vals_list)
         needs.lead_id._toolkit_mark_match_evaluated()
         return needs

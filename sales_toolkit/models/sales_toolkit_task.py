@@ -170,6 +170,7 @@ class SalesToolkitTask(models.Model):
         "CHECK (target_qty >= 0 AND achieved_qty >= 0)", "Quantities cannot be negative."
     )
     _toolkit_date_order = (("date_start", "date_deadline"),)
+    _toolkit_insert_checks = ("_check_quantities",)
 
     def _toolkit_pipl_fields(self):
         return ["name", "remarks"]
@@ -225,6 +226,11 @@ class SalesToolkitTask(models.Model):
         late = [("state", "in", OPEN_STATES), ("date_deadline", "<", self.env.company._toolkit_today())]
         return late if (operator == "in") == (True in value) else ["!", "&", *late]
 
+    @api.constrains("target_qty", "achieved_qty")
+    def _check_quantities(self):
+        if any(task.target_qty < 0 or task.achieved_qty < 0 for task in self):
+            raise ValidationError(self.env._("Quantities cannot be negative."))
+
     @api.constrains("parent_id")
     def _check_parent_recursion(self):
         if self._has_cycle():
@@ -233,14 +239,12 @@ class SalesToolkitTask(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_values(vals)
             self._check_create(vals)
         tasks = super().create(vals_list)
         tasks._toolkit_refresh_progress()
         return tasks
 
     def write(self, vals):
-        self._check_values(vals)
         # states, grades and acceptance are written by the actions only (as the superuser,
         # which no client context can make up)
         if not (self.env.su and self.env.context.get("toolkit_task_system")):
@@ -295,13 +299,6 @@ class SalesToolkitTask(models.Model):
             raise UserError(self.env._("A done task is part of the record: archive it instead."))
         if self.child_ids - self:
             raise UserError(self.env._("Delete or move the sub-tasks of a task before deleting it."))
-
-    @api.model
-    def _check_values(self, vals):
-        # the SQL CHECK runs after the insert: refuse bad input with a clear message first
-        for name in ("target_qty", "achieved_qty"):
-            if (vals.get(name) or 0) < 0:
-                raise ValidationError(self.env._("Quantities cannot be negative."))
 
     def _check_typed_progress(self):
         counted = self.filtered(lambda task: task.measure != "manual" or task.child_ids)

@@ -155,6 +155,7 @@ class SalesToolkitTraining(models.Model):
     )
     _cost_check = models.Constraint("CHECK (cost >= 0)", "The cost of a training cannot be negative.")
     _toolkit_date_order = (("date_start", "date_end"),)
+    _toolkit_insert_checks = ("_check_cost",)
 
     @api.depends(
         "participant_ids.pre_score",
@@ -246,12 +247,16 @@ class SalesToolkitTraining(models.Model):
                 a_to=format_date(self.env, after[1]),
             )
 
+    @api.constrains("cost")
+    def _check_cost(self):
+        if any(training.cost < 0 for training in self):
+            raise ValidationError(self.env._("The cost of a training cannot be negative."))
+
     # ------------------------------------------------------------------ CRUD
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_cost(vals.get("cost"))
             if vals.get("state", "draft") != "draft" and not self.env.su:
                 raise UserError(self.env._("A training starts planned: use its buttons to move it on."))
         trainings = super().create(vals_list)
@@ -262,7 +267,6 @@ class SalesToolkitTraining(models.Model):
         # the state moves only through the actions, which measure and schedule what goes with it
         if "state" in vals and not (self.env.su and self.env.context.get("toolkit_training_action")):
             raise UserError(self.env._("A training's state changes only through its buttons."))
-        self._check_cost(vals.get("cost"))
         res = super().write(vals)
         if set(vals) & set(WINDOW_FIELDS):
             self._toolkit_refresh_results()
@@ -279,12 +283,6 @@ class SalesToolkitTraining(models.Model):
     def _unlink_except_done(self):
         if any(training.state == "done" for training in self):
             raise UserError(self.env._("A done training is on record: cancel it instead of deleting it."))
-
-    @api.model
-    def _check_cost(self, cost):
-        # the SQL CHECK raises once the row is written: refuse with a clear message first
-        if cost and cost < 0:
-            raise ValidationError(self.env._("The cost of a training cannot be negative."))
 
     # ------------------------------------------------------------------ actions
 

@@ -154,6 +154,7 @@ class SalesToolkitTrainingParticipant(models.Model):
         "CHECK (assignment_done_count BETWEEN 0 AND assignment_count AND interaction_count >= 0)",
         "Assignments done cannot exceed the assignments given.",
     )
+    _toolkit_insert_checks = ("_check_scales",)
 
     def _toolkit_pipl_fields(self):
         return ["engagement", "reaction_comment", "behaviour_note"]
@@ -173,6 +174,11 @@ class SalesToolkitTrainingParticipant(models.Model):
             line.learning_gain = line.post_score - line.pre_score if tested and line.pre_score else 0.0
             mark = line.company_id.toolkit_training_pass_mark or 80.0
             line.passed = tested and float_compare(line.post_score, mark, precision_digits=2) >= 0
+
+    @api.constrains(*SCALES, *COUNT_FIELDS)
+    def _check_scales(self):
+        for line in self:
+            line._check_values({name: line[name] for name in (*SCALES, *COUNT_FIELDS)})
 
     @api.constrains("passed", "post_score")
     def _check_passed_on_score(self):
@@ -207,7 +213,6 @@ class SalesToolkitTrainingParticipant(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_values(vals)
             if set(vals) & set(RESULT_FIELDS):
                 raise ValidationError(self._results_message())
         lines = super().create(vals_list)
@@ -218,10 +223,6 @@ class SalesToolkitTrainingParticipant(models.Model):
     def write(self, vals):
         if set(vals) & set(RESULT_FIELDS):
             raise ValidationError(self._results_message())
-        # the SQL CHECKs run after the update: refuse bad input with a clear message first
-        if set(vals) & {*SCALES, *COUNT_FIELDS}:
-            for line in self:
-                line._check_values({name: vals.get(name, line[name]) for name in (*SCALES, *COUNT_FIELDS)})
         res = super().write(vals)
         if {"user_id", "training_id"} & vals.keys():
             self.training_id._toolkit_refresh_results()

@@ -113,6 +113,13 @@ class TestNeedMatch(SalesToolkitCommon):
         self.assertEqual(lead.match_level, "high")
         self.assertEqual(lead.followup_strategy, "senior_visit")
 
+    def test_score_refused_before_the_insert(self):
+        """The score's constraint runs on the new values: its message, not the CHECK's."""
+        lead = self._create_handbook_lead()
+        with self.assertRefused(ValidationError, "“No match” is 0: score each need from 1"):
+            self.env["sales_toolkit.need"].create({"lead_id": lead.id, "name": "No match", "score": 0})
+        self.assertFalse(lead.need_ids.filtered(lambda need: need.name == "No match"))
+
     @users("st_salesman")
     def test_form_grades_follow_the_budget(self):
         lead = self._create_handbook_lead().with_user(self.env.user)
