@@ -7,6 +7,9 @@ from . import (
     sales_toolkit_kpi,
     sales_toolkit_parent_mixin,
     sales_toolkit_pipl_mixin,
+    sales_toolkit_record_mixin,
+    sales_toolkit_review_child_mixin,
+    sales_toolkit_strategy_child_mixin,
     sales_toolkit_xlsx_mixin,
 )
 

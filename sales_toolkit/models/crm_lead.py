@@ -33,8 +33,8 @@ MATCH_SETTING_FIELDS = (
     "toolkit_power_high_ratio",
     "toolkit_power_medium_ratio",
 )
-# the stored grades written by _compute_match, _compute_purchasing_power and
-# _compute_followup_strategy, and by their one-query twin _toolkit_regrade_match
+# the stored grades of the grading rule (_toolkit_grades_query): written by _compute_grades
+# for the leads it computes, by _toolkit_regrade_match for every lead of a company
 MATCH_GRADE_FIELDS = (
     "need_count",
     "match_score",
@@ -46,15 +46,8 @@ MATCH_GRADE_FIELDS = (
 )
 
 
-def toolkit_band(value, high, medium):
-    """The banding rule of the grades: from ``high`` high, from ``medium`` medium, else low."""
-    if value >= high:
-        return "high"
-    return "medium" if value >= medium else "low"
-
-
 def toolkit_band_sql(value, high, medium):
-    """:func:`toolkit_band` as an SQL expression, for the one-query re-grade."""
+    """The banding rule of the grades: from ``high`` high, from ``medium`` medium, else low."""
     return SQL(
         "CASE WHEN %(value)s >= %(high)s THEN 'high' "
         "WHEN %(value)s >= %(medium)s THEN 'medium' ELSE 'low' END",
@@ -80,6 +73,7 @@ class CrmLead(models.Model):
         "toolkit_review_followup_id": LEADERS,
         "match_evaluated_date": SYSTEM,
     }
+    _toolkit_insert_checks = ("_check_prospect_figures",)
 
     # Prospect capture (tool 3). Channel, contact, job position and expected
     # revenue stay crm.lead's own fields (source_id, medium_id, contact_name,
@@ -128,27 +122,27 @@ class CrmLead(models.Model):
 
     # Need-match scoring (tool 4)
     need_ids = fields.One2many("sales_toolkit.need", "lead_id", string="Core Needs", copy=True)
-    need_count = fields.Integer(compute="_compute_match", store=True)
-    match_score = fields.Integer(compute="_compute_match", store=True, aggregator="avg")
-    match_max_score = fields.Integer(compute="_compute_match", store=True, string="Highest Reachable Score")
+    need_count = fields.Integer(compute="_compute_grades", store=True)
+    match_score = fields.Integer(compute="_compute_grades", store=True, aggregator="avg")
+    match_max_score = fields.Integer(compute="_compute_grades", store=True, string="Highest Reachable Score")
     match_ratio = fields.Float(
-        compute="_compute_match",
+        compute="_compute_grades",
         store=True,
         string="Match (%)",
         aggregator="avg",
         digits=(5, 1),
     )
-    match_level = fields.Selection(MATCH_LEVELS, compute="_compute_match", store=True)
+    match_level = fields.Selection(MATCH_LEVELS, compute="_compute_grades", store=True)
     match_threshold_note = fields.Char(compute="_compute_match_threshold_note")
     purchasing_power = fields.Selection(
         POWER_LEVELS,
-        compute="_compute_purchasing_power",
+        compute="_compute_grades",
         store=True,
         help="The maximum budget against the expected revenue; bands are set in the settings.",
     )
     followup_strategy = fields.Selection(
         FOLLOWUP_STRATEGIES,
-        compute="_compute_followup_strategy",
+        compute="_compute_grades",
         store=True,
         string="Recommended Strategy",
     )
@@ -257,8 +251,10 @@ class CrmLead(models.Model):
 
     # The company's thresholds are not dependencies: a change of the settings re-grades
     # the leads in one query (res.company.write -> _toolkit_regrade_match).
-    @api.depends("need_ids.score", "company_id")
-    def _compute_match(self):
+    @api.depends("need_ids.score", "company_id", "budget_min", "budget_max", "expected_revenue")
+    def _compute_grades(self):
+        """Need match, purchasing power and strategy: the grading rule
+        (:meth:`_toolkit_grades_query`) applied to the batch in one query."""
         # saved leads: one grouped read for the batch (the needs are flushed first);
         # leads being edited in a form: the needs in the form
         saved = self.filtered(lambda lead: isinstance(lead.id, int))
@@ -271,26 +267,45 @@ class CrmLead(models.Model):
                 )
             }
         default_company = self.env.company
-        rules = {}
-        for lead in self:
+        rows = []
+        for index, lead in enumerate(self):
             if isinstance(lead.id, int):
                 count, score = totals.get(lead.id, (0, 0))
             else:
                 scores = lead.need_ids.mapped("score")
                 count, score = len(scores), sum(scores)
-            ratio = 100.0 * score / (5 * count) if count else 0.0
+            rows.append(
+                SQL(
+                    "(%s, %s, %s, %s, %s::float8, %s::float8, %s::float8)",
+                    index,
+                    (lead.company_id or default_company).id,
+                    count,
+                    score,
+                    lead.budget_min,
+                    lead.budget_max,
+                    lead.expected_revenue,
+                )
+            )
+        source = SQL(
+            "(VALUES %s) AS l (id, company_id, need_count, need_score, budget_min, budget_max, "
+            "expected_revenue)",
+            SQL(", ").join(rows),
+        )
+        grades = {
+            row[0]: row[1:]
+            for row in self.env.execute_query(
+                self._toolkit_grades_query(source, self.company_id | default_company)
+            )
+        }
+        for index, lead in enumerate(self):
+            count, score, max_score, ratio, level, power, strategy = grades[index]
             lead.need_count = count
             lead.match_score = score
-            lead.match_max_score = 5 * count
-            lead.match_ratio = ratio
-            if not count:
-                lead.match_level = False
-                continue
-            company = lead.company_id or default_company
-            if company not in rules:
-                rules[company] = company._toolkit_match_thresholds()
-            by_ratio, high, medium = rules[company]
-            lead.match_level = toolkit_band(ratio if by_ratio else score, high, medium)
+            lead.match_max_score = max_score
+            lead.match_ratio = float(ratio)
+            lead.match_level = level or False
+            lead.purchasing_power = power or False
+            lead.followup_strategy = strategy or False
 
     @api.depends("match_max_score", "company_id")
     @api.depends_context("company")
@@ -307,34 +322,6 @@ class CrmLead(models.Model):
                 )
             else:
                 lead.match_threshold_note = False
-
-    # as for the match, the company's bands are applied by _toolkit_regrade_match on a change
-    @api.depends("budget_min", "budget_max", "expected_revenue", "company_id")
-    def _compute_purchasing_power(self):
-        default_company = self.env.company
-        rules = {}
-        for lead in self:
-            budget = lead.budget_max or lead.budget_min
-            if not budget or lead.expected_revenue <= 0:
-                lead.purchasing_power = False
-                continue
-            company = lead.company_id or default_company
-            if company not in rules:
-                rules[company] = company._toolkit_power_thresholds()
-            lead.purchasing_power = toolkit_band(100.0 * budget / lead.expected_revenue, *rules[company])
-
-    @api.depends("match_level", "purchasing_power")
-    def _compute_followup_strategy(self):
-        for lead in self:
-            if lead.match_level == "high":
-                strong = lead.purchasing_power == "high"
-                lead.followup_strategy = "senior_visit" if strong else "confirm_budget"
-            elif lead.match_level == "medium":
-                lead.followup_strategy = "resolve_objection"
-            elif lead.match_level == "low":
-                lead.followup_strategy = "nurture"
-            else:
-                lead.followup_strategy = False
 
     @api.depends("match_evaluated_date", "company_id.toolkit_match_review_months")
     def _compute_match_review_date(self):
@@ -494,10 +481,6 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            # checked before the INSERT so that the user reads this message, not the SQL one
-            self._toolkit_check_figures(
-                vals.get("name"), {fname: vals.get(fname) for fname in PROSPECT_FIGURES}
-            )
             if vals.get("intent_tier") and "intent_tier_manual" not in vals:
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 derived = self._toolkit_intent_tier_for(company, vals.get("expected_purchase_date"))
@@ -653,20 +636,15 @@ class CrmLead(models.Model):
             self.env.add_to_compute(self._fields[fname], leads)
 
     @api.model
-    def _toolkit_regrade_match(self, companies):
-        """Grade the need match, purchasing power and strategy of every lead of
-        ``companies`` (and of the leads without a company, with the current company's
-        rules) in one UPDATE: what _compute_match, _compute_purchasing_power and
-        _compute_followup_strategy give, with the same thresholds
-        (res.company._toolkit_match_thresholds / _toolkit_power_thresholds) and the same
-        banding (toolkit_band). Only the leads whose grades change are written; they are
-        returned, and what depends on their grades follows.
+    def _toolkit_grades_query(self, source, companies):
+        """The grading rule of the leads, written once: the need match, purchasing power and
+        strategy of the rows of ``source``, an SQL relation ``l`` (id, company_id, need_count,
+        need_score, budget_min, budget_max, expected_revenue), by the thresholds of
+        ``companies`` (res.company._toolkit_match_thresholds / _toolkit_power_thresholds).
+
+        Returns the SELECT of (id, need_count, match_score, match_max_score, match_ratio,
+        match_level, purchasing_power, followup_strategy); float8 arithmetic, as Python's floats.
         """
-        if not companies:
-            return self.browse()
-        self.env["sales_toolkit.need"].flush_model(["lead_id", "score"])
-        self.flush_model(["company_id", "budget_min", "budget_max", "expected_revenue", *MATCH_GRADE_FIELDS])
-        default_company = self.env.company
         rules = SQL(", ").join(
             SQL(
                 "(%s, %s, %s::float8, %s::float8, %s::float8, %s::float8)",
@@ -674,60 +652,82 @@ class CrmLead(models.Model):
                 *company._toolkit_match_thresholds(),
                 *company._toolkit_power_thresholds(),
             )
-            for company in companies | default_company
+            for company in companies
         )
-        # float8 arithmetic as Python's floats, so that the bands agree to the last bit
-        ratio = SQL("100.0::float8 * n.score / (5 * n.cnt)")
+        ratio = SQL("100.0::float8 * l.need_score / (5 * l.need_count)")
         budget = SQL("COALESCE(NULLIF(l.budget_max, 0), l.budget_min, 0)")
         share = SQL("100.0::float8 * %s::float8 / l.expected_revenue::float8", budget)
-        self.env.cr.execute(
-            SQL(
-                """
+        return SQL(
+            """
 WITH rule (company_id, by_ratio, match_high, match_medium, power_high, power_medium) AS (VALUES %(rules)s),
-needs AS (SELECT lead_id, COUNT(*) AS cnt, SUM(score) AS score FROM sales_toolkit_need GROUP BY lead_id),
 graded AS (
-    SELECT l.id, COALESCE(n.cnt, 0) AS need_count, COALESCE(n.score, 0) AS match_score,
-           5 * COALESCE(n.cnt, 0) AS match_max_score,
-           CASE WHEN n.cnt > 0 THEN round((%(ratio)s)::numeric, 1) ELSE 0 END AS match_ratio,
-           CASE WHEN n.cnt > 0 THEN
+    SELECT l.id, l.need_count, l.need_score AS match_score, 5 * l.need_count AS match_max_score,
+           CASE WHEN l.need_count > 0 THEN round((%(ratio)s)::numeric, 1) ELSE 0 END AS match_ratio,
+           CASE WHEN l.need_count > 0 THEN
                %(match_band)s
            END AS match_level,
            CASE WHEN %(budget)s != 0 AND COALESCE(l.expected_revenue, 0) > 0 THEN
                %(power_band)s
            END AS purchasing_power
-      FROM crm_lead l
-      JOIN rule r ON r.company_id = COALESCE(l.company_id, %(default_company)s)
- LEFT JOIN needs n ON n.lead_id = l.id
-     WHERE l.company_id IN %(companies)s OR l.company_id IS NULL
-), strategy AS (
-    SELECT g.*, CASE g.match_level WHEN 'high' THEN CASE WHEN g.purchasing_power = 'high' THEN 'senior_visit'
-                                                         ELSE 'confirm_budget' END
-                                   WHEN 'medium' THEN 'resolve_objection'
-                                   WHEN 'low' THEN 'nurture' END AS followup_strategy
-      FROM graded g
+      FROM %(source)s
+      JOIN rule r ON r.company_id = l.company_id
 )
+SELECT g.*, CASE g.match_level WHEN 'high' THEN CASE WHEN g.purchasing_power = 'high' THEN 'senior_visit'
+                                                     ELSE 'confirm_budget' END
+                               WHEN 'medium' THEN 'resolve_objection'
+                               WHEN 'low' THEN 'nurture' END AS followup_strategy
+  FROM graded g""",
+            rules=rules,
+            ratio=ratio,
+            match_band=toolkit_band_sql(
+                SQL("CASE WHEN r.by_ratio THEN %s ELSE l.need_score END", ratio),
+                SQL("r.match_high"),
+                SQL("r.match_medium"),
+            ),
+            budget=budget,
+            power_band=toolkit_band_sql(share, SQL("r.power_high"), SQL("r.power_medium")),
+            source=source,
+        )
+
+    @api.model
+    def _toolkit_regrade_match(self, companies):
+        """Grade the need match, purchasing power and strategy of every lead of
+        ``companies`` (and of the leads without a company, with the current company's
+        rules) in one UPDATE, through the grading rule of the compute
+        (:meth:`_toolkit_grades_query`). Only the leads whose grades change are written;
+        they are returned, and what depends on their grades follows.
+        """
+        if not companies:
+            return self.browse()
+        self.env["sales_toolkit.need"].flush_model(["lead_id", "score"])
+        self.flush_model(["company_id", "budget_min", "budget_max", "expected_revenue", *MATCH_GRADE_FIELDS])
+        default_company = self.env.company
+        source = SQL(
+            """(SELECT l.id, COALESCE(l.company_id, %(default_company)s) AS company_id,
+                       COALESCE(n.cnt, 0) AS need_count, COALESCE(n.score, 0) AS need_score,
+                       l.budget_min, l.budget_max, l.expected_revenue
+                  FROM crm_lead l
+             LEFT JOIN (SELECT lead_id, COUNT(*) AS cnt, SUM(score) AS score
+                          FROM sales_toolkit_need GROUP BY lead_id) n ON n.lead_id = l.id
+                 WHERE l.company_id IN %(companies)s OR l.company_id IS NULL) AS l""",
+            default_company=default_company.id,
+            companies=tuple(companies.ids),
+        )
+        self.env.cr.execute(
+            SQL(
+                """
 UPDATE crm_lead l
    SET need_count = s.need_count, match_score = s.match_score, match_max_score = s.match_max_score,
        match_ratio = s.match_ratio, match_level = s.match_level, purchasing_power = s.purchasing_power,
        followup_strategy = s.followup_strategy
-  FROM strategy s
+  FROM (%(grades)s) s
  WHERE l.id = s.id
    AND (l.need_count, l.match_score, l.match_max_score, l.match_ratio, l.match_level, l.purchasing_power,
         l.followup_strategy)
        IS DISTINCT FROM (s.need_count, s.match_score, s.match_max_score, s.match_ratio, s.match_level,
                          s.purchasing_power, s.followup_strategy)
 RETURNING l.id""",
-                rules=rules,
-                ratio=ratio,
-                match_band=toolkit_band_sql(
-                    SQL("CASE WHEN r.by_ratio THEN %s ELSE n.score END", ratio),
-                    SQL("r.match_high"),
-                    SQL("r.match_medium"),
-                ),
-                budget=budget,
-                power_band=toolkit_band_sql(share, SQL("r.power_high"), SQL("r.power_medium")),
-                default_company=default_company.id,
-                companies=tuple(companies.ids),
+                grades=self._toolkit_grades_query(source, companies | default_company),
             )
         )
         leads = self.browse(row[0] for row in self.env.cr.fetchall())
@@ -748,26 +748,18 @@ RETURNING l.id""",
         leads whose tier is below what their date now gives are touched. Batches
         are committed, so a run killed halfway resumes without double work.
         """
-        cron = self.env["ir.cron"]
         companies = self.env["res.company"].search([])  # pylint: disable=no-search-all
         for company in companies:
             leads_model = self.with_company(company)
             # leads without a company follow the rules of the main company
             domain = leads_model._toolkit_stale_intent_domain(with_shared=company == companies[:1])
-            remaining = leads_model.search_count(domain)
-            cron._commit_progress(remaining=remaining)
-            done = self.browse()
-            while True:
-                leads = leads_model.search(domain & Domain("id", "not in", done.ids), limit=batch_size)
-                if not leads:
-                    break
-                failed = self.env["sales_toolkit.job"]._run_isolated(
-                    leads, self._toolkit_store_intent_tier, "sales_toolkit.ir_cron_refresh_intent_tier"
-                )
-                done |= leads
-                remaining = max(remaining - len(leads), 0)
-                if not cron._commit_progress(len(leads) - len(failed), remaining=remaining):
-                    return
+            if not self.env["sales_toolkit.job"]._run_batches(
+                leads_model.search(domain, order="id"),
+                self._toolkit_store_intent_tier,
+                "sales_toolkit.ir_cron_refresh_intent_tier",
+                batch_size,
+            ):
+                return
 
     @api.model
     def _toolkit_store_intent_tier(self, leads):
@@ -781,13 +773,10 @@ RETURNING l.id""",
         Only leads whose stored state no longer matches today are touched, in
         committed batches, so the job is cheap and resumes where it stopped. The
         domain picks exactly the leads ``_compute_followup_state`` would move, and
-        their new state follows from the date alone: each batch is one SELECT of the
-        leads (which also counts those left for the progress) and one UPDATE, instead
-        of a read of the leads and an UPDATE per 100 leads. A lead the UPDATE fails on
-        is skipped, the others go on.
+        their new state follows from the date alone: the job is one SELECT of the leads'
+        ids and one UPDATE per batch, instead of a read of the leads and an UPDATE per
+        100 leads. A lead the UPDATE fails on is skipped, the others go on.
         """
-        cron = self.env["ir.cron"]
-        job = "sales_toolkit.ir_cron_refresh_followup_state"
         companies = self.env["res.company"].search([])  # pylint: disable=no-search-all
         for company in companies:
             today = company._toolkit_today()
@@ -802,26 +791,13 @@ RETURNING l.id""",
                     | (Domain("next_followup_date", "=", today) & Domain("followup_state", "!=", "due")),
                 ]
             )
-            skipped = []
-            while True:
-                query = self.with_company(company)._search(
-                    domain & Domain("id", "not in", skipped), order="id", limit=batch_size
-                )
-                # COUNT(*) OVER () counts every lead of the domain, before the LIMIT
-                rows = self.env.execute_query(
-                    query.select(SQL.identifier("crm_lead", "id"), SQL("COUNT(*) OVER ()"))
-                )
-                if not rows:
-                    break
-                leads = self.browse(row[0] for row in rows)
-                failed = self.env["sales_toolkit.job"]._run_isolated(
-                    leads, lambda batch, today=today: batch._toolkit_store_followup_state(today), job
-                )
-                skipped += failed.ids
-                if not cron._commit_progress(len(rows) - len(failed), remaining=rows[0][1] - len(rows)):
-                    return
-                if len(rows) < batch_size:
-                    break  # that was the last batch: no need to search again
+            if not self.env["sales_toolkit.job"]._run_batches(
+                self.with_company(company).search(domain, order="id"),
+                lambda batch, today=today: batch._toolkit_store_followup_state(today),
+                "sales_toolkit.ir_cron_refresh_followup_state",
+                batch_size,
+            ):
+                return
 
     def _toolkit_store_followup_state(self, today):
         """Store the state ``today`` gives these leads (due or overdue) with one UPDATE."""
@@ -881,22 +857,16 @@ RETURNING l.id""",
             ],
             order="team_id, next_followup_date, id",
         )
-        cron = self.env["ir.cron"]
         teams = leads.grouped("team_id")
-        remaining = len(teams)
-        cron._commit_progress(remaining=remaining)
-        for team, team_leads in teams.items():
 
-            def send(team, team_leads=team_leads):
-                team._toolkit_send_followup_digest(team_leads)
-                team.sudo().toolkit_digest_date = fields.Datetime.now()
+        def send(team):
+            team._toolkit_send_followup_digest(teams[team])
+            team.sudo().toolkit_digest_date = fields.Datetime.now()
 
-            failed = self.env["sales_toolkit.job"]._run_isolated(
-                team, send, "sales_toolkit.ir_cron_followup_digest"
-            )
-            remaining -= 1
-            if not cron._commit_progress(1 - len(failed), remaining=remaining):
-                return
+        # one team a batch: each digest is committed with its date
+        self.env["sales_toolkit.job"]._run_batches(
+            leads.team_id, send, "sales_toolkit.ir_cron_followup_digest", batch_size=1
+        )
 
     def _toolkit_stale_intent_domain(self, with_shared=False):
         company = self.env.company

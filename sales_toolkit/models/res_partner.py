@@ -178,21 +178,16 @@ class ResPartner(models.Model):
         # only the columns the job reads (res.partner is a wide table)
         partners.sudo().fetch(["parent_id", "customer_tier", "tier_override"])
         partners = partners.filtered(lambda partner: not partner.parent_id)
-        cron = self.env["ir.cron"]
-        for start in range(0, len(partners), batch_size):
-            batch = partners[start : start + batch_size]
-            if self:
-                batch._toolkit_apply_tiers(company, amounts)
-                continue
-            # the nightly job: a customer it fails on is skipped, the others go on
-            failed = self.env["sales_toolkit.job"]._run_isolated(
-                batch,
-                lambda batch: batch._toolkit_apply_tiers(company, amounts),
-                "sales_toolkit.ir_cron_update_customer_tiers",
-            )
-            remaining = len(partners) - start - len(batch)
-            if not cron._commit_progress(len(batch) - len(failed), remaining=remaining):
-                return
+        if self:
+            partners._toolkit_apply_tiers(company, amounts)
+            return True
+        # the nightly job: a customer it fails on is skipped, the others go on
+        return self.env["sales_toolkit.job"]._run_batches(
+            partners,
+            lambda batch: batch._toolkit_apply_tiers(company, amounts),
+            "sales_toolkit.ir_cron_update_customer_tiers",
+            batch_size,
+        )
 
     def _toolkit_apply_tiers(self, company, amounts):
         """Store the tiers of these customers that moved, and log each move in their chatter."""
@@ -247,7 +242,8 @@ class ResPartner(models.Model):
     @api.model
     def _cron_update_customer_tiers(self):
         for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
-            self.browse()._toolkit_update_tiers(company)
+            if not self.browse()._toolkit_update_tiers(company):
+                return
 
     def _compute_toolkit_followup_count(self):
         # one grouped read for the batch, counted per commercial entity

@@ -55,16 +55,13 @@ class SalesToolkitAnalysis(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "sales_toolkit.xlsx.mixin",
-        "sales_toolkit.company.mixin",
-        "sales_toolkit.date.bounds",
-        "sales_toolkit.field.rights",
+        "sales_toolkit.record.mixin",
     ]
     _toolkit_write_default = MANAGERS
     _toolkit_write_rights = {
         "state": SYSTEM,
     }
     _order = "date_from desc, id desc"
-    _check_company_auto = True
 
     name = fields.Char(
         compute="_compute_name", store=True, readonly=False, precompute=True, required=True, tracking=True

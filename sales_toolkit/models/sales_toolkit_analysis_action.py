@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 
 from .sales_toolkit_field_rights import MANAGERS
 from .sales_toolkit_task import TASK_STATES
@@ -8,16 +7,10 @@ from .sales_toolkit_task import TASK_STATES
 class SalesToolkitAnalysisAction(models.Model):
     _name = "sales_toolkit.analysis.action"
     _description = "Improvement Action"
-    _inherit = [
-        "sales_toolkit.pipl.mixin",
-        "sales_toolkit.company.mixin",
-        "sales_toolkit.parent.mixin",
-        "sales_toolkit.date.bounds",
-        "sales_toolkit.field.rights",
-    ]
+    _inherit = ["sales_toolkit.pipl.mixin", "sales_toolkit.record.mixin"]
+    # managers set the actions: the ACL gives the others read access only
     _toolkit_write_default = MANAGERS
     _order = "date_deadline, id"
-    _check_company_auto = True
     _toolkit_parent_fields = ("line_id",)
 
     line_id = fields.Many2one(
@@ -55,13 +48,11 @@ class SalesToolkitAnalysisAction(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_can_write()
         actions = super().create(vals_list)
         actions._create_tasks()
         return actions
 
     def write(self, vals):
-        self._check_can_write()
         res = super().write(vals)
         if set(vals) & {"name", "user_id", "date_deadline"}:
             for action in self:
@@ -70,10 +61,6 @@ class SalesToolkitAnalysisAction(models.Model):
                 )
                 tasks.write(action._task_values())
         return res
-
-    def _check_can_write(self):
-        if not (self.env.su or self.env.user.has_group("sales_team.group_sale_manager")):
-            raise AccessError(self.env._("Only sales managers set the improvement actions."))
 
     def _task_values(self):
         self.ensure_one()

@@ -1,7 +1,7 @@
 import re
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount, formatLang
 
 from .sales_toolkit_analysis import DIMENSIONS, LINE_FIGURE_FIELDS, LINE_KEY_FIELDS
@@ -45,14 +45,13 @@ ROOT_CAUSE_MIN_LENGTH = 15
 class SalesToolkitAnalysisLine(models.Model):
     _name = "sales_toolkit.analysis.line"
     _description = "Performance Analysis Line"
-    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.parent.mixin", "sales_toolkit.field.rights"]
+    _inherit = ["sales_toolkit.record.mixin"]
     # managers explain the lines; the generation writes the rest
     _toolkit_write_default = MANAGERS
     _toolkit_write_rights = {
         "analysis_id": SYSTEM,
     }
     _order = "analysis_id, sequence, id"
-    _check_company_auto = True
     _toolkit_parent_fields = ("analysis_id",)
 
     analysis_id = fields.Many2one(
@@ -203,8 +202,6 @@ class SalesToolkitAnalysisLine(models.Model):
                 )
             if self.filtered(lambda line: line.analysis_id.state == "closed"):
                 raise UserError(self.env._("The sheet is closed: reopen it before changing its root causes."))
-            if not (self.env.su or self.env.user.has_group("sales_team.group_sale_manager")):
-                raise AccessError(self.env._("Only sales managers explain the lines of a sheet."))
         return super().write(vals)
 
     def _line_key(self):

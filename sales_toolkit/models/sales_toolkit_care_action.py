@@ -22,15 +22,8 @@ MAX_INTERVALS = {"months": 24, "weeks": 104}
 class SalesToolkitCareAction(models.Model):
     _name = "sales_toolkit.care.action"
     _description = "Relationship Care Action"
-    _inherit = [
-        "sales_toolkit.pipl.mixin",
-        "sales_toolkit.company.mixin",
-        "sales_toolkit.parent.mixin",
-        "sales_toolkit.date.bounds",
-        "sales_toolkit.field.rights",
-    ]
+    _inherit = ["sales_toolkit.pipl.mixin", "sales_toolkit.record.mixin"]
     _order = "plan_id, sequence, id"
-    _check_company_auto = True
     _toolkit_parent_fields = ("plan_id",)
 
     plan_id = fields.Many2one("sales_toolkit.care.plan", required=True, ondelete="cascade", index=True)

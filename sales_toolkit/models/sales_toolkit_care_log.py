@@ -5,16 +5,9 @@ from odoo.exceptions import ValidationError
 class SalesToolkitCareLog(models.Model):
     _name = "sales_toolkit.care.log"
     _description = "Relationship Care Execution"
-    _inherit = [
-        "sales_toolkit.pipl.mixin",
-        "sales_toolkit.company.mixin",
-        "sales_toolkit.parent.mixin",
-        "sales_toolkit.date.bounds",
-        "sales_toolkit.field.rights",
-    ]
+    _inherit = ["sales_toolkit.pipl.mixin", "sales_toolkit.record.mixin"]
     _order = "date desc, id desc"
     _rec_name = "description"
-    _check_company_auto = True
     _toolkit_parent_fields = ("plan_id", "action_id")
 
     plan_id = fields.Many2one("sales_toolkit.care.plan", required=True, ondelete="cascade", index=True)

@@ -12,15 +12,8 @@ from .res_partner import CUSTOMER_TIERS
 class SalesToolkitCarePlan(models.Model):
     _name = "sales_toolkit.care.plan"
     _description = "Relationship Care Plan"
-    _inherit = [
-        "mail.thread",
-        "mail.activity.mixin",
-        "sales_toolkit.company.mixin",
-        "sales_toolkit.date.bounds",
-        "sales_toolkit.field.rights",
-    ]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales_toolkit.record.mixin"]
     _order = "partner_id, id desc"
-    _check_company_auto = True
 
     name = fields.Char(compute="_compute_name", store=True, readonly=False, required=True, precompute=True)
     partner_id = fields.Many2one(
@@ -183,25 +176,13 @@ class SalesToolkitCarePlan(models.Model):
         so a second run (or a second worker) finds nothing left to do. An action
         the job fails on is noted on its plan and skipped; the others go on.
         """
-        cron = self.env["ir.cron"]
-        actions_model = self.env["sales_toolkit.care.action"]
         today = fields.Date.context_today(self)
-        domain = Domain("next_date", "<=", today) & Domain("plan_id.active", "=", True)
-        # each action taken leaves the domain: scheduled, its next date is after today; failed, skipped
-        remaining = actions_model.search_count(domain)
-        cron._commit_progress(remaining=remaining)
-        skipped = actions_model
-        while True:
-            actions = actions_model.search(domain & Domain("id", "not in", skipped.ids), limit=batch_size)
-            if not actions:
-                break
-            failed = self.env["sales_toolkit.job"]._run_isolated(
-                actions,
-                lambda batch: batch._schedule_activity(),
-                "sales_toolkit.ir_cron_schedule_care_actions",
-                note_on=lambda action: action.plan_id,
-            )
-            skipped |= failed
-            remaining = max(remaining - len(actions), 0)
-            if not cron._commit_progress(len(actions) - len(failed), remaining=remaining):
-                break
+        self.env["sales_toolkit.job"]._run_batches(
+            self.env["sales_toolkit.care.action"].search(
+                Domain("next_date", "<=", today) & Domain("plan_id.active", "=", True), order="id"
+            ),
+            lambda batch: batch._schedule_activity(),
+            "sales_toolkit.ir_cron_schedule_care_actions",
+            batch_size,
+            note_on=lambda action: action.plan_id,
+        )

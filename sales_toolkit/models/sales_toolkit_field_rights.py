@@ -4,6 +4,8 @@ from odoo import api, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.models import MAGIC_COLUMNS
 
+from ..tools.owner_right import Owner
+
 # who may write a field: the superuser only (the toolkit's own code), or users of these groups
 SYSTEM = "system"
 SALESMAN = "sales_team.group_sale_salesman"
@@ -15,8 +17,8 @@ EDITABLE_VIEW_TYPES = ("form", "list", "kanban")
 class SalesToolkitFieldRights(models.AbstractModel):
     """Who may write each field of the toolkit's records, on top of access rights and rules.
 
-    A model lists its rules in ``_toolkit_write_rights``: ``{field name: SYSTEM or groups}``
-    (groups as in a field's ``groups``). The module's own fields that are read-only by
+    A model lists its rules in ``_toolkit_write_rights``: ``{field name: SYSTEM, groups (as in a
+    field's ``groups``) or Owner(user field)}``. The module's own fields that are read-only by
     definition (computed, related, measured) are SYSTEM unless listed; the others follow
     ``_toolkit_write_default`` (None: whoever may write the record). Odoo's own fields of the
     models the module extends are left alone.
@@ -34,6 +36,10 @@ class SalesToolkitFieldRights(models.AbstractModel):
 
     _toolkit_write_rights = {}
     _toolkit_write_default = None
+    # Python constraints (method names) that a CHECK constraint backs: the CHECK fires on the
+    # INSERT, before Odoo runs the constraints; these run on the new values first, so that
+    # the user reads their message, not the database's
+    _toolkit_insert_checks = ()
 
     @api.model
     def _toolkit_write_right(self, field):
@@ -45,10 +51,20 @@ class SalesToolkitFieldRights(models.AbstractModel):
 
     @api.model
     def _toolkit_may_write(self, field):
+        """Whether the user may write ``field`` on some record (an owner's field: on theirs)."""
         if self.env.su:
             return True
         right = self._toolkit_write_right(field)
+        if isinstance(right, Owner):
+            right = SALESMAN
         return right is None or (right != SYSTEM and self.env.user.has_groups(right))
+
+    def _toolkit_owns(self, field):
+        """Whether the user may write the owner's field ``field`` on every record of ``self``."""
+        right = self._toolkit_write_right(field)
+        if self.env.su or not isinstance(right, Owner) or self.env.user.has_groups(MANAGERS):
+            return True
+        return all(record.sudo()[right.field] == self.env.user for record in self)
 
     @api.model
     def _has_field_access(self, field, operation):
@@ -58,7 +74,8 @@ class SalesToolkitFieldRights(models.AbstractModel):
 
     @api.model
     def _check_field_access(self, field, operation):
-        if operation == "write" and not self._toolkit_may_write(field):
+        # on write, ``self`` holds the records written: an owner's field is checked on each
+        if operation == "write" and not (self._toolkit_may_write(field) and self._toolkit_owns(field)):
             raise AccessError(self._toolkit_write_refusal(field))
         return super()._check_field_access(field, operation)
 
@@ -81,6 +98,12 @@ class SalesToolkitFieldRights(models.AbstractModel):
             )
         if right == MANAGERS:
             return self.env._("Only sales managers can change %(field)s (%(model)s).", **names)
+        if isinstance(right, Owner):
+            return self.env._(
+                "Only sales managers and the %(owner)s can change %(field)s (%(model)s).",
+                owner=self._fields[right.field]._description_string(self.env),
+                **names,
+            )
         return self.env._("You cannot change %(field)s (%(model)s).", **names)
 
     # ------------------------------------------------------------------ CRUD
@@ -93,6 +116,7 @@ class SalesToolkitFieldRights(models.AbstractModel):
     def create(self, vals_list):
         for vals in vals_list:
             self._toolkit_check_whole_numbers(vals)
+        self._toolkit_run_insert_checks(vals_list)
         return super(SalesToolkitFieldRights, self._toolkit_without_locked_defaults()).create(vals_list)
 
     def write(self, vals):
@@ -143,13 +167,23 @@ class SalesToolkitFieldRights(models.AbstractModel):
             for name, value in vals.items()
             if (field := self._fields.get(name))
             and field.type not in ("one2many", "many2many")
-            and not self._toolkit_may_write(field)
+            and not (self._toolkit_may_write(field) and self._toolkit_owns(field))
             and all(
                 field.convert_to_cache(record[name], record) == field.convert_to_cache(value, record)
                 for record in self
             )
         }
         return {name: value for name, value in vals.items() if name not in unchanged} if unchanged else vals
+
+    @api.model
+    def _toolkit_run_insert_checks(self, vals_list):
+        """Run the ``_toolkit_insert_checks`` constraints on records made of ``vals_list``
+        (with their defaults), as Odoo would after the INSERT: each when its fields are given."""
+        for name in self._toolkit_insert_checks:
+            fnames = set(getattr(type(self), name)._constrains)
+            for vals in vals_list:
+                if fnames & vals.keys():
+                    getattr(self.new(self._add_missing_default_values(vals)), name)()
 
     @api.model
     def _toolkit_check_whole_numbers(self, vals):

@@ -20,13 +20,7 @@ RESULTS = [("pending", "Pending"), ("done", "Done"), ("failed", "Failed")]
 class SalesToolkitFollowup(models.Model):
     _name = "sales_toolkit.followup"
     _description = "Follow-up Log"
-    _inherit = [
-        "sales_toolkit.pipl.mixin",
-        "sales_toolkit.company.mixin",
-        "sales_toolkit.parent.mixin",
-        "sales_toolkit.date.bounds",
-        "sales_toolkit.field.rights",
-    ]
+    _inherit = ["sales_toolkit.pipl.mixin", "sales_toolkit.record.mixin"]
     # the service-level clock runs from logging to the Responded and Resolved buttons
     _toolkit_write_rights = {
         "user_id": SALESMAN,
@@ -36,7 +30,6 @@ class SalesToolkitFollowup(models.Model):
     }
     _order = "date desc, id desc"
     _rec_name = "summary"
-    _check_company_auto = True
     _toolkit_parent_fields = ("lead_id",)
 
     lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)

@@ -23,6 +23,26 @@ class SalesToolkitJob(models.AbstractModel):
     _description = "Sales Toolkit Scheduled Job"
 
     @api.model
+    def _run_batches(self, records, process, job_xmlid, batch_size, note_on=None):
+        """Run a scheduled job's ``process`` over ``records``, ``batch_size`` at a time.
+
+        Each batch runs through ``_run_isolated`` (a record it fails on is skipped) and is
+        committed with the job's progress (``ir.cron._commit_progress``): a run killed
+        halfway keeps what it did, and the cron worker shows what is left.
+
+        :return: False when the cron must stop (its time is up), True once every batch ran
+        """
+        cron = self.env["ir.cron"]
+        cron._commit_progress(remaining=len(records))
+        for start in range(0, len(records), batch_size):
+            batch = records[start : start + batch_size]
+            failed = self._run_isolated(batch, process, job_xmlid, note_on)
+            remaining = len(records) - start - len(batch)
+            if not cron._commit_progress(len(batch) - len(failed), remaining=remaining):
+                return False
+        return True
+
+    @api.model
     def _run_isolated(self, records, process, job, note_on=None):
         """Run ``process(records)`` so that a record it fails on is skipped, not the batch.
 

@@ -5,15 +5,9 @@ from odoo.exceptions import ValidationError
 class SalesToolkitNeed(models.Model):
     _name = "sales_toolkit.need"
     _description = "Customer Core Need"
-    _inherit = [
-        "sales_toolkit.pipl.mixin",
-        "sales_toolkit.company.mixin",
-        "sales_toolkit.parent.mixin",
-        "sales_toolkit.field.rights",
-    ]
+    _inherit = ["sales_toolkit.pipl.mixin", "sales_toolkit.record.mixin"]
     # pain points first: the handbook weighs the cause behind a need above the need
     _order = "lead_id, is_pain_point desc, sequence, id"
-    _check_company_auto = True
     _toolkit_parent_fields = ("lead_id",)
 
     lead_id = fields.Many2one("crm.lead", required=True, ondelete="cascade", index=True)
@@ -45,23 +39,20 @@ class SalesToolkitNeed(models.Model):
     _score_range = models.Constraint(
         "CHECK (score BETWEEN 1 AND 5)", "A need-match score is between 1 and 5."
     )
+    _toolkit_insert_checks = ("_check_score",)
 
     @api.constrains("score")
     def _check_score(self):
         for need in self:
-            need._toolkit_check_score(need.name, need.score)
-
-    @api.model
-    def _toolkit_check_score(self, name, score):
-        if not 1 <= score <= 5:
-            raise ValidationError(
-                self.env._(
-                    "The score of need “%(need)s” is %(score)s: score each need from 1 "
-                    "(no match) to 5 (full match).",
-                    need=name,
-                    score=score,
+            if not 1 <= need.score <= 5:
+                raise ValidationError(
+                    self.env._(
+                        "The score of need “%(need)s” is %(score)s: score each need from 1 "
+                        "(no match) to 5 (full match).",
+                        need=need.name,
+                        score=need.score,
+                    )
                 )
-            )
 
     @api.constrains("strength_id", "company_id")
     def _check_strength_company(self):
@@ -85,10 +76,6 @@ class SalesToolkitNeed(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if "score" in vals:
-                # before the INSERT, so that the user reads this message, not the SQL one
-                self._toolkit_check_score(vals.get("name"), vals["score"])
         needs = super().create(vals_list)
         needs.lead_id._toolkit_mark_match_evaluated()
         return needs

@@ -1,27 +1,12 @@
 from odoo import fields, models
 
-from .sales_toolkit_field_rights import LEADERS
-
 
 class SalesToolkitReviewLesson(models.Model):
     _name = "sales_toolkit.review.lesson"
     _description = "Review Meeting Lesson"
-    _inherit = [
-        "sales_toolkit.pipl.mixin",
-        "sales_toolkit.company.mixin",
-        "sales_toolkit.parent.mixin",
-        "sales_toolkit.field.rights",
-    ]
-    _toolkit_write_default = LEADERS
+    _inherit = ["sales_toolkit.review.child.mixin"]
     _order = "meeting_id, kind desc, sequence, id"
-    _check_company_auto = True
-    _toolkit_parent_fields = ("meeting_id",)
 
-    meeting_id = fields.Many2one(
-        "sales_toolkit.review.meeting", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one(related="meeting_id.company_id", store=True, index=True)
-    sequence = fields.Integer(default=10)
     kind = fields.Selection(
         [("repeat", "Practice to Repeat"), ("avoid", "Mistake to Avoid")],
         required=True,

@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 
 from .sales_toolkit_field_rights import LEADERS, SYSTEM
 
@@ -21,16 +21,13 @@ class SalesToolkitReviewMeeting(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "sales_toolkit.pipl.mixin",
-        "sales_toolkit.company.mixin",
-        "sales_toolkit.date.bounds",
-        "sales_toolkit.field.rights",
+        "sales_toolkit.record.mixin",
     ]
     _toolkit_write_default = LEADERS
     _toolkit_write_rights = {
         "state": SYSTEM,
     }
     _order = "date_start desc, id desc"
-    _check_company_auto = True
     # attendees discuss a meeting they can read
     _mail_post_access = "read"
 
@@ -122,6 +119,7 @@ class SalesToolkitReviewMeeting(models.Model):
     _date_check = models.Constraint(
         "CHECK (date_end >= date_start)", "A meeting cannot end before it starts."
     )
+    _toolkit_date_order = (("date_start", "date_end"),)
 
     def _toolkit_pipl_fields(self):
         return ["results_review"]
@@ -155,27 +153,9 @@ class SalesToolkitReviewMeeting(models.Model):
                 )
             )
 
-    @api.constrains("date_start", "date_end")
-    def _check_dates(self):
-        for meeting in self:
-            if meeting.date_end < meeting.date_start:
-                raise ValidationError(
-                    self.env._("%(meeting)s cannot end before it starts.", meeting=meeting.name)
-                )
-
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            # the SQL CHECK runs after the insert: refuse with a clear message first
-            start, end = vals.get("date_start"), vals.get("date_end")
-            if (
-                start
-                and end
-                and self._toolkit_to_date("date_end", end) < self._toolkit_to_date("date_start", start)
-            ):
-                raise ValidationError(
-                    self.env._("%(meeting)s cannot end before it starts.", meeting=vals.get("name"))
-                )
             self._set_action_item_defaults(vals, vals.get("followup_user_id"), vals.get("company_id"))
         return super().create(vals_list)
 
@@ -294,12 +274,6 @@ class SalesToolkitReviewMeeting(models.Model):
             ]
         )
 
-    def _report_action_items(self):
-        """The action items the reader may read, as the form shows them: searched, because the
-        one2many's cache is shared by every user."""
-        self.ensure_one()
-        return self.env["sales_toolkit.task"].search([("meeting_id", "=", self.id)])
-
     # ------------------------------------------------------------------ follow-up
 
     def _sync_followup_reminder(self):
@@ -351,14 +325,9 @@ class SalesToolkitReviewMeeting(models.Model):
             ],
             order="id",
         )
-        cron = self.env["ir.cron"]
-        for start in range(0, len(meetings), batch_size):
-            batch = meetings[start : start + batch_size]
-            failed = self.env["sales_toolkit.job"]._run_isolated(
-                batch,
-                lambda batch: batch._sync_followup_reminder(),
-                "sales_toolkit.ir_cron_remind_review_followup_owners",
-            )
-            remaining = len(meetings) - start - len(batch)
-            if not cron._commit_progress(len(batch) - len(failed), remaining=remaining):
-                return
+        self.env["sales_toolkit.job"]._run_batches(
+            meetings,
+            lambda batch: batch._sync_followup_reminder(),
+            "sales_toolkit.ir_cron_remind_review_followup_owners",
+            batch_size,
+        )

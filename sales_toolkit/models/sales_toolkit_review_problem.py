@@ -5,21 +5,10 @@ from odoo.exceptions import UserError
 class SalesToolkitReviewProblem(models.Model):
     _name = "sales_toolkit.review.problem"
     _description = "Review Meeting Problem"
-    _inherit = [
-        "sales_toolkit.pipl.mixin",
-        "sales_toolkit.company.mixin",
-        "sales_toolkit.parent.mixin",
-        "sales_toolkit.field.rights",
-    ]
-    _order = "meeting_id, sequence, id"
-    _check_company_auto = True
-    _toolkit_parent_fields = ("meeting_id",)
+    _inherit = ["sales_toolkit.review.child.mixin"]
+    # reps bring their own problems to the meeting (_check_rep_before_meeting)
+    _toolkit_write_default = None
 
-    meeting_id = fields.Many2one(
-        "sales_toolkit.review.meeting", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one(related="meeting_id.company_id", store=True, index=True)
-    sequence = fields.Integer(default=10)
     user_id = fields.Many2one(
         "res.users",
         check_company=True,

@@ -1,32 +1,16 @@
 from odoo import api, fields, models
 
-from .sales_toolkit_field_rights import LEADERS
-
 
 class SalesToolkitReviewResolution(models.Model):
     _name = "sales_toolkit.review.resolution"
     _description = "Review Meeting Resolution"
-    _inherit = [
-        "sales_toolkit.pipl.mixin",
-        "sales_toolkit.company.mixin",
-        "sales_toolkit.parent.mixin",
-        "sales_toolkit.date.bounds",
-        "sales_toolkit.field.rights",
-    ]
-    _toolkit_write_default = LEADERS
+    _inherit = ["sales_toolkit.review.child.mixin"]
     _order = "date desc, meeting_id, sequence, id"
-    _check_company_auto = True
-    _toolkit_parent_fields = ("meeting_id",)
 
-    meeting_id = fields.Many2one(
-        "sales_toolkit.review.meeting", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one(related="meeting_id.company_id", store=True, index=True)
     team_id = fields.Many2one(related="meeting_id.team_id", string="Sales Team", store=True, index=True)
     date = fields.Date(
         compute="_compute_date", store=True, readonly=False, precompute=True, help="When it was decided."
     )
-    sequence = fields.Integer(default=10)
     name = fields.Text(
         string="Resolution", required=True, help="e.g. Referral bonus: 500 per referred customer"
     )

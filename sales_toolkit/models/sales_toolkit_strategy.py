@@ -20,19 +20,12 @@ SCENARIOS = [
 class SalesToolkitStrategy(models.Model):
     _name = "sales_toolkit.strategy"
     _description = "Sales Strategy Plan"
-    _inherit = [
-        "mail.thread",
-        "mail.activity.mixin",
-        "sales_toolkit.company.mixin",
-        "sales_toolkit.date.bounds",
-        "sales_toolkit.field.rights",
-    ]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales_toolkit.record.mixin"]
     _toolkit_write_default = MANAGERS
     _toolkit_write_rights = {
         "state": SYSTEM,
     }
     _order = "date_from desc, id desc"
-    _check_company_auto = True
     # reps who read a plan may discuss it and close the activities of their milestones
     _mail_post_access = "read"
 
@@ -389,11 +382,3 @@ class SalesToolkitStrategy(models.Model):
         action["domain"] = [("strategy_id", "=", self.id)]
         action["context"] = {"default_strategy_id": self.id}
         return action
-
-    def _report_targets(self):
-        """The targets printed on the plan: those the reader may open, as in the form.
-
-        Searched, not read from ``target_ids``: its cache is shared with the superuser.
-        """
-        self.ensure_one()
-        return self.env["sales_toolkit.target"].search([("strategy_ids", "in", self.ids)])

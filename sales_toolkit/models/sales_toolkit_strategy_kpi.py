@@ -1,20 +1,11 @@
 from odoo import api, fields, models
 
-from .sales_toolkit_field_rights import MANAGERS
-
 
 class SalesToolkitStrategyKpi(models.Model):
     _name = "sales_toolkit.strategy.kpi"
     _description = "Sales Strategy Evaluation KPI"
-    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.parent.mixin", "sales_toolkit.field.rights"]
-    _toolkit_write_default = MANAGERS
-    _order = "strategy_id, sequence, id"
-    _check_company_auto = True
-    _toolkit_parent_fields = ("strategy_id",)
+    _inherit = ["sales_toolkit.strategy.child.mixin"]
 
-    strategy_id = fields.Many2one("sales_toolkit.strategy", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="strategy_id.company_id", store=True, index=True)
-    sequence = fields.Integer(default=10)
     name = fields.Char(
         string="KPI", required=True, help="e.g. Distributor coverage, trial conversion rate, ROI"
     )

@@ -1,7 +1,5 @@
 from odoo import fields, models
 
-from .sales_toolkit_field_rights import MANAGERS
-
 MARKETING_MIX = [
     ("product", "Product"),
     ("price", "Price"),
@@ -13,15 +11,8 @@ MARKETING_MIX = [
 class SalesToolkitStrategyLine(models.Model):
     _name = "sales_toolkit.strategy.line"
     _description = "Sales Strategy Line (4P)"
-    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.parent.mixin", "sales_toolkit.field.rights"]
-    _toolkit_write_default = MANAGERS
-    _order = "strategy_id, sequence, id"
-    _check_company_auto = True
-    _toolkit_parent_fields = ("strategy_id",)
+    _inherit = ["sales_toolkit.strategy.child.mixin"]
 
-    strategy_id = fields.Many2one("sales_toolkit.strategy", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="strategy_id.company_id", store=True, index=True)
-    sequence = fields.Integer(default=10)
     kind = fields.Selection(MARKETING_MIX, string="4P", required=True, default="product")
     description = fields.Text(
         required=True, help="e.g. Sign 3 distributors; online ads (150,000); first month free."

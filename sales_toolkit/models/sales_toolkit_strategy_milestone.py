@@ -1,34 +1,20 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 
-from .sales_toolkit_field_rights import MANAGERS, SALESMAN
+from .sales_toolkit_field_rights import Owner
 
 
 class SalesToolkitStrategyMilestone(models.Model):
     _name = "sales_toolkit.strategy.milestone"
     _description = "Sales Strategy Milestone"
-    _inherit = [
-        "sales_toolkit.company.mixin",
-        "sales_toolkit.parent.mixin",
-        "sales_toolkit.date.bounds",
-        "sales_toolkit.field.rights",
-    ]
+    _inherit = ["sales_toolkit.strategy.child.mixin"]
     # managers plan, the owner marks their milestone done
-    _toolkit_write_default = MANAGERS
     _toolkit_write_rights = {
-        "state": SALESMAN,
+        "state": Owner("user_id"),
     }
     _order = "date, sequence, id"
-    _check_company_auto = True
-    _toolkit_parent_fields = ("strategy_id",)
 
-    # what a milestone owner who is not a sales manager may change
-    OWNER_WRITABLE_FIELDS = frozenset({"state"})
-
-    strategy_id = fields.Many2one("sales_toolkit.strategy", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="strategy_id.company_id", store=True, index=True)
     strategy_state = fields.Selection(related="strategy_id.state", string="Strategy State")
-    sequence = fields.Integer(default=10)
     name = fields.Char(string="Milestone", required=True, help="e.g. Sign 3 distributors")
     date = fields.Date(required=True)
     user_id = fields.Many2one(
@@ -88,7 +74,6 @@ class SalesToolkitStrategyMilestone(models.Model):
         return milestones
 
     def write(self, vals):
-        self._check_owner_write(vals)
         res = super().write(vals)
         if {"name", "date", "user_id", "state", "done_criterion", "strategy_id"} & vals.keys():
             self._sync_activity()
@@ -97,18 +82,6 @@ class SalesToolkitStrategyMilestone(models.Model):
     def unlink(self):
         self.activity_id.sudo().unlink()
         return super().unlink()
-
-    def _check_owner_write(self, vals):
-        """Reps may mark their own milestones done, nothing else: managers plan."""
-        if self.env.su or self.env.user.has_group("sales_team.group_sale_manager"):
-            return
-        if vals.keys() - self.OWNER_WRITABLE_FIELDS or any(ms.user_id != self.env.user for ms in self):
-            raise AccessError(
-                self.env._(
-                    "Only a sales manager can change a strategy's milestones; "
-                    "the owner of a milestone can mark it done."
-                )
-            )
 
     # ------------------------------------------------------------------
     # Activities

@@ -6,10 +6,9 @@ from .sales_toolkit_field_rights import MANAGERS
 class SalesToolkitStrength(models.Model):
     _name = "sales_toolkit.strength"
     _description = "Company Strength"
-    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.field.rights"]
+    _inherit = ["sales_toolkit.record.mixin"]
     _toolkit_write_default = MANAGERS
     _order = "sequence, name, id"
-    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True)
     description = fields.Text(

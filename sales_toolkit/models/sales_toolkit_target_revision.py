@@ -6,11 +6,10 @@ from .sales_toolkit_field_rights import SYSTEM
 class SalesToolkitTargetRevision(models.Model):
     _name = "sales_toolkit.target.revision"
     _description = "Sales Target Revision"
-    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.parent.mixin", "sales_toolkit.field.rights"]
+    _inherit = ["sales_toolkit.record.mixin"]
     # revisions are logged by the Revise action, never written by hand
     _toolkit_write_default = SYSTEM
     _order = "date desc, id desc"
-    _check_company_auto = True
     _toolkit_parent_fields = ("target_id",)
 
     target_id = fields.Many2one("sales_toolkit.target", required=True, index=True, ondelete="cascade")

@@ -19,9 +19,6 @@ TASK_STATES = [("todo", "To Do"), ("in_progress", "In Progress"), ("done", "Done
 OPEN_STATES = ("todo", "in_progress", "delayed")
 # what the owner of a task may change; the rest is the assigner's
 OWNER_FIELDS = {"achieved_qty", "remarks", "date_start", "date_done"}
-PROGRESS_FIELDS = ("achieved_qty", "achievement_rate", "quality_grade")
-# written by the actions only
-SYSTEM_FIELDS = {"date_accepted", "accepted_by_id", "achievement_rate", "quality_grade"}
 
 
 class SalesToolkitTask(models.Model):
@@ -31,20 +28,21 @@ class SalesToolkitTask(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "sales_toolkit.pipl.mixin",
-        "sales_toolkit.company.mixin",
-        "sales_toolkit.parent.mixin",
-        "sales_toolkit.date.bounds",
-        "sales_toolkit.field.rights",
+        "sales_toolkit.record.mixin",
     ]
+    # the system's fields are written by the actions only (see write)
     _toolkit_write_rights = {
         "reviewer_id": LEADERS,
         "team_id": LEADERS,
         "state": SYSTEM,
         "parent_path": SYSTEM,
+        "date_accepted": SYSTEM,
+        "accepted_by_id": SYSTEM,
+        "achievement_rate": SYSTEM,
+        "quality_grade": SYSTEM,
     }
     _order = "date_deadline, sequence, id"
     _parent_store = True
-    _check_company_auto = True
     # owners and reviewers discuss a task they can read
     _mail_post_access = "read"
     _toolkit_parent_fields = ("parent_id", "meeting_id", "analysis_action_id")
@@ -171,6 +169,8 @@ class SalesToolkitTask(models.Model):
     _qty_check = models.Constraint(
         "CHECK (target_qty >= 0 AND achieved_qty >= 0)", "Quantities cannot be negative."
     )
+    _toolkit_date_order = (("date_start", "date_deadline"),)
+    _toolkit_insert_checks = ("_check_quantities",)
 
     def _toolkit_pipl_fields(self):
         return ["name", "remarks"]
@@ -226,35 +226,32 @@ class SalesToolkitTask(models.Model):
         late = [("state", "in", OPEN_STATES), ("date_deadline", "<", self.env.company._toolkit_today())]
         return late if (operator == "in") == (True in value) else ["!", "&", *late]
 
+    @api.constrains("target_qty", "achieved_qty")
+    def _check_quantities(self):
+        if any(task.target_qty < 0 or task.achieved_qty < 0 for task in self):
+            raise ValidationError(self.env._("Quantities cannot be negative."))
+
     @api.constrains("parent_id")
     def _check_parent_recursion(self):
         if self._has_cycle():
             raise ValidationError(self.env._("A task cannot be its own parent or sub-task."))
 
-    @api.constrains("date_start", "date_deadline")
-    def _check_dates(self):
-        for task in self:
-            if task.date_start and task.date_deadline and task.date_deadline < task.date_start:
-                raise ValidationError(self.env._("%(task)s cannot end before it starts.", task=task.name))
-
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_values(vals)
             self._check_create(vals)
         tasks = super().create(vals_list)
         tasks._toolkit_refresh_progress()
         return tasks
 
     def write(self, vals):
-        self._check_values(vals)
         # states, grades and acceptance are written by the actions only (as the superuser,
         # which no client context can make up)
         if not (self.env.su and self.env.context.get("toolkit_task_system")):
-            if set(vals) & {"state", *SYSTEM_FIELDS}:
+            if self._toolkit_system_fields() & vals.keys():
                 raise UserError(self.env._("Use Start, Mark Done, Accept and Send Back to move a task on."))
-            if set(vals) & set(PROGRESS_FIELDS):
-                self._check_typed_progress(vals)
+            if "achieved_qty" in vals:
+                self._check_typed_progress()
         self._check_owner_write(vals)
         if set(vals) - {"remarks", "active"} and self.filtered("is_accepted"):
             raise UserError(self.env._("An accepted task is closed: its grade is frozen."))
@@ -305,23 +302,7 @@ class SalesToolkitTask(models.Model):
         if self.child_ids - self:
             raise UserError(self.env._("Delete or move the sub-tasks of a task before deleting it."))
 
-    @api.model
-    def _check_values(self, vals):
-        # the SQL CHECK runs after the insert: refuse bad input with a clear message first
-        for name in ("target_qty", "achieved_qty"):
-            if (vals.get(name) or 0) < 0:
-                raise ValidationError(self.env._("Quantities cannot be negative."))
-        start, end = vals.get("date_start"), vals.get("date_deadline")
-        if (
-            start
-            and end
-            and self._toolkit_to_date("date_deadline", end) < self._toolkit_to_date("date_start", start)
-        ):
-            raise ValidationError(self.env._("A task cannot end before it starts."))
-
-    def _check_typed_progress(self, vals):
-        if set(vals) & {"achievement_rate", "quality_grade"}:
-            raise UserError(self.env._("The achievement rate and the grade follow from the quantities."))
+    def _check_typed_progress(self):
         counted = self.filtered(lambda task: task.progress_source != "manual" or task.child_ids)
         if counted:
             raise UserError(
@@ -337,9 +318,7 @@ class SalesToolkitTask(models.Model):
         """A task starts to do, ungraded; reps plan their own tasks, leaders assign them."""
         if self.env.su:
             return
-        if vals.get("state", "todo") != "todo" or set(vals) & {*SYSTEM_FIELDS, *PROGRESS_FIELDS} - {
-            "achieved_qty"
-        }:
+        if vals.get("state", "todo") != "todo" or self._toolkit_system_fields() & vals.keys():
             raise UserError(self.env._("A new task starts to do: grades and acceptance come later."))
         owner = vals.get("user_id", self.env.uid)
         if owner != self.env.uid and not self.env.user.has_group("sales_team.group_sale_salesman_all_leads"):
@@ -358,6 +337,13 @@ class SalesToolkitTask(models.Model):
                         "the reviewer or a team leader changes the rest."
                     )
                 )
+
+    @api.model
+    def _toolkit_system_fields(self):
+        """The fields the rights table keeps for the system: the actions move them (as the
+        superuser, with the ``toolkit_task_system`` flag), no one types them, not even the
+        superuser."""
+        return {fname for fname, right in self._toolkit_write_rights.items() if right == SYSTEM}
 
     def _ancestors(self):
         ids = {int(part) for path in self.mapped("parent_path") for part in (path or "").split("/") if part}
@@ -607,25 +593,22 @@ class SalesToolkitTask(models.Model):
     @api.model
     def _cron_mark_delayed(self, batch_size=500):
         """Daily: open tasks past their planned end are delayed, and say so in their chatter."""
-        cron = self.env["ir.cron"]
         for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
-            today = company._toolkit_today()
             tasks = self.search(
                 [
                     ("company_id", "=", company.id),
                     ("state", "in", ("todo", "in_progress")),
-                    ("date_deadline", "<", today),
+                    ("date_deadline", "<", company._toolkit_today()),
                 ],
                 order="id",
             )
-            for start in range(0, len(tasks), batch_size):
-                batch = tasks[start : start + batch_size]
-                failed = self.env["sales_toolkit.job"]._run_isolated(
-                    batch, lambda batch: batch._mark_delayed(), "sales_toolkit.ir_cron_mark_tasks_delayed"
-                )
-                remaining = len(tasks) - start - len(batch)
-                if not cron._commit_progress(len(batch) - len(failed), remaining=remaining):
-                    return
+            if not self.env["sales_toolkit.job"]._run_batches(
+                tasks,
+                lambda batch: batch._mark_delayed(),
+                "sales_toolkit.ir_cron_mark_tasks_delayed",
+                batch_size,
+            ):
+                return
 
     def _mark_delayed(self):
         self._set_state("delayed")
@@ -657,18 +640,12 @@ class SalesToolkitTask(models.Model):
             ],
             order="id",
         )
-        cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=len(tasks))
-        for start in range(0, len(tasks), batch_size):
-            batch = tasks[start : start + batch_size]
-            failed = self.env["sales_toolkit.job"]._run_isolated(
-                batch,
-                lambda batch: (batch | batch._ancestors())._toolkit_refresh_progress(),
-                "sales_toolkit.ir_cron_refresh_task_progress",
-            )
-            remaining = len(tasks) - start - len(batch)
-            if not cron._commit_progress(len(batch) - len(failed), remaining=remaining):
-                return
+        self.env["sales_toolkit.job"]._run_batches(
+            tasks,
+            lambda batch: (batch | batch._ancestors())._toolkit_refresh_progress(),
+            "sales_toolkit.ir_cron_refresh_task_progress",
+            batch_size,
+        )
 
     def _tracking_sheet_rows(self):
         """[(depth, task)]: this task, then its sub-tasks depth first."""

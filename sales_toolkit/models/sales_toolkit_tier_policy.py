@@ -8,10 +8,9 @@ from .sales_toolkit_field_rights import MANAGERS
 class SalesToolkitTierPolicy(models.Model):
     _name = "sales_toolkit.tier.policy"
     _description = "Customer Tier Policy"
-    _inherit = ["sales_toolkit.company.mixin", "sales_toolkit.field.rights"]
+    _inherit = ["sales_toolkit.record.mixin"]
     _toolkit_write_default = MANAGERS
     _order = "company_id, sequence, id"
-    _check_company_auto = True
 
     tier = fields.Selection(CUSTOMER_TIERS, required=True)
     sequence = fields.Integer(default=10)

@@ -36,19 +36,12 @@ class SalesToolkitTraining(models.Model):
 
     _name = "sales_toolkit.training"
     _description = "Sales Training"
-    _inherit = [
-        "mail.thread",
-        "mail.activity.mixin",
-        "sales_toolkit.company.mixin",
-        "sales_toolkit.date.bounds",
-        "sales_toolkit.field.rights",
-    ]
+    _inherit = ["mail.thread", "mail.activity.mixin", "sales_toolkit.record.mixin"]
     _toolkit_write_default = MANAGERS
     _toolkit_write_rights = {
         "state": SYSTEM,
     }
     _order = "date_start desc, id desc"
-    _check_company_auto = True
 
     name = fields.Char(string="Topic", required=True, tracking=True)
     training_type = fields.Selection(
@@ -161,6 +154,8 @@ class SalesToolkitTraining(models.Model):
         "CHECK (date_end >= date_start)", "A training cannot end before it starts."
     )
     _cost_check = models.Constraint("CHECK (cost >= 0)", "The cost of a training cannot be negative.")
+    _toolkit_date_order = (("date_start", "date_end"),)
+    _toolkit_insert_checks = ("_check_cost",)
 
     @api.depends(
         "participant_ids.pre_score",
@@ -192,10 +187,11 @@ class SalesToolkitTraining(models.Model):
             values = [value for value in values if value]
             return sum(values) / len(values) if values else 0.0
 
+        # managers see every line, unsaved ones of a form too
         see_all = self.env.su or self.env.user.has_group("sales_team.group_sale_manager")
         readable = self.env["sales_toolkit.training.participant"]
         if not see_all:
-            readable = self._toolkit_readable_participants()
+            readable = self._toolkit_readable("participant_ids")
         for training in self:
             if see_all:
                 lines = training.sudo().participant_ids
@@ -231,15 +227,6 @@ class SalesToolkitTraining(models.Model):
             training.conversion_uplift = training.avg_conversion_after - training.avg_conversion_before
             training.roi = 100.0 * training.revenue_uplift / training.cost if training.cost else 0.0
 
-    def _toolkit_readable_participants(self):
-        """The participant lines of these trainings the user may read (the form and the report).
-
-        Searched, never read from ``participant_ids``: the one2many's cache is shared by every
-        user, and the superuser fills it with all the lines whenever the training's record
-        rules (participants may read it) are evaluated.
-        """
-        return self.env["sales_toolkit.training.participant"].search([("training_id", "in", self.ids)])
-
     @api.depends("date_start", "date_end", "company_id.toolkit_training_result_days")
     def _compute_window_label(self):
         for training in self:
@@ -260,19 +247,16 @@ class SalesToolkitTraining(models.Model):
                 a_to=format_date(self.env, after[1]),
             )
 
-    @api.constrains("date_start", "date_end", "cost")
-    def _check_dates_and_cost(self):
-        for training in self:
-            training._check_values(
-                {"date_start": training.date_start, "date_end": training.date_end, "cost": training.cost}
-            )
+    @api.constrains("cost")
+    def _check_cost(self):
+        if any(training.cost < 0 for training in self):
+            raise ValidationError(self.env._("The cost of a training cannot be negative."))
 
     # ------------------------------------------------------------------ CRUD
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_values(vals)
             if vals.get("state", "draft") != "draft" and not self.env.su:
                 raise UserError(self.env._("A training starts planned: use its buttons to move it on."))
         trainings = super().create(vals_list)
@@ -283,15 +267,6 @@ class SalesToolkitTraining(models.Model):
         # the state moves only through the actions, which measure and schedule what goes with it
         if "state" in vals and not (self.env.su and self.env.context.get("toolkit_training_action")):
             raise UserError(self.env._("A training's state changes only through its buttons."))
-        # the SQL CHECKs run after the update: refuse bad input with a clear message first
-        for training in self:
-            training._check_values(
-                {
-                    "date_start": vals.get("date_start", training.date_start),
-                    "date_end": vals.get("date_end", training.date_end),
-                    "cost": vals.get("cost", training.cost),
-                }
-            )
         res = super().write(vals)
         if set(vals) & set(WINDOW_FIELDS):
             self._toolkit_refresh_results()
@@ -308,18 +283,6 @@ class SalesToolkitTraining(models.Model):
     def _unlink_except_done(self):
         if any(training.state == "done" for training in self):
             raise UserError(self.env._("A done training is on record: cancel it instead of deleting it."))
-
-    @api.model
-    def _check_values(self, vals):
-        if vals.get("cost") and vals["cost"] < 0:
-            raise ValidationError(self.env._("The cost of a training cannot be negative."))
-        start, end = vals.get("date_start"), vals.get("date_end")
-        if (
-            start
-            and end
-            and self._toolkit_to_date("date_end", end) < self._toolkit_to_date("date_start", start)
-        ):
-            raise ValidationError(self.env._("A training cannot end before it starts."))
 
     # ------------------------------------------------------------------ actions
 
@@ -516,18 +479,12 @@ class SalesToolkitTraining(models.Model):
         )
         today = {company: company._toolkit_today() for company in trainings.company_id}
         trainings = trainings.filtered(lambda training: training._results_open(today[training.company_id]))
-        cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=len(trainings))
-        for start in range(0, len(trainings), batch_size):
-            batch = trainings[start : start + batch_size]
-            failed = self.env["sales_toolkit.job"]._run_isolated(
-                batch,
-                lambda batch: batch._toolkit_refresh_results(),
-                "sales_toolkit.ir_cron_refresh_training_results",
-            )
-            remaining = len(trainings) - start - len(batch)
-            if not cron._commit_progress(len(batch) - len(failed), remaining=remaining):
-                return
+        self.env["sales_toolkit.job"]._run_batches(
+            trainings,
+            lambda batch: batch._toolkit_refresh_results(),
+            "sales_toolkit.ir_cron_refresh_training_results",
+            batch_size,
+        )
 
     def _results_open(self, today):
         """Whether the results may still change: until 30 days after the after-window ends."""

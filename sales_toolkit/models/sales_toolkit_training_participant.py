@@ -1,10 +1,10 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
-from .sales_toolkit_field_rights import MANAGERS, SALESMAN
+from .sales_toolkit_field_rights import MANAGERS, Owner
 from .sales_toolkit_training import RESULT_FIELDS
 
 # typed scores and their scales: field -> (lowest, highest)
@@ -18,10 +18,6 @@ SCALES = {
     "behaviour_rating": (0, 5),
 }
 COUNT_FIELDS = ("interaction_count", "assignment_count", "assignment_done_count")
-# what a participant may fill in on their own line: the reaction level
-PARTICIPANT_FIELDS = frozenset({"satisfaction", "reaction_comment"})
-# what the participant's manager fills in: the behaviour level
-RATER_FIELDS = frozenset({"behaviour_rating", "behaviour_note"})
 
 
 class SalesToolkitTrainingParticipant(models.Model):
@@ -34,23 +30,18 @@ class SalesToolkitTrainingParticipant(models.Model):
 
     _name = "sales_toolkit.training.participant"
     _description = "Sales Training Participant"
-    _inherit = [
-        "sales_toolkit.pipl.mixin",
-        "sales_toolkit.company.mixin",
-        "sales_toolkit.parent.mixin",
-        "sales_toolkit.field.rights",
-    ]
-    # managers enter scores; the participant rates the training, their manager the behaviour
+    _inherit = ["sales_toolkit.pipl.mixin", "sales_toolkit.record.mixin"]
+    # managers enter scores; the participant rates the training (the reaction level) on their
+    # own line, the participant's manager the behaviour
     _toolkit_write_default = MANAGERS
     _toolkit_write_rights = {
-        "satisfaction": SALESMAN,
-        "reaction_comment": SALESMAN,
-        "behaviour_rating": SALESMAN,
-        "behaviour_note": SALESMAN,
+        "satisfaction": Owner("user_id"),
+        "reaction_comment": Owner("user_id"),
+        "behaviour_rating": Owner("manager_id"),
+        "behaviour_note": Owner("manager_id"),
     }
     _order = "training_id, id"
     _rec_name = "user_id"
-    _check_company_auto = True
     _toolkit_parent_fields = ("training_id",)
 
     training_id = fields.Many2one("sales_toolkit.training", required=True, ondelete="cascade", index=True)
@@ -163,6 +154,7 @@ class SalesToolkitTrainingParticipant(models.Model):
         "CHECK (assignment_done_count BETWEEN 0 AND assignment_count AND interaction_count >= 0)",
         "Assignments done cannot exceed the assignments given.",
     )
+    _toolkit_insert_checks = ("_check_scales",)
 
     def _toolkit_pipl_fields(self):
         return ["engagement", "reaction_comment", "behaviour_note"]
@@ -221,7 +213,6 @@ class SalesToolkitTrainingParticipant(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_values(vals)
             if set(vals) & set(RESULT_FIELDS):
                 raise ValidationError(self._results_message())
         lines = super().create(vals_list)
@@ -232,11 +223,6 @@ class SalesToolkitTrainingParticipant(models.Model):
     def write(self, vals):
         if set(vals) & set(RESULT_FIELDS):
             raise ValidationError(self._results_message())
-        self._check_write_access(vals)
-        # the SQL CHECKs run after the update: refuse bad input with a clear message first
-        if set(vals) & {*SCALES, *COUNT_FIELDS}:
-            for line in self:
-                line._check_values({name: vals.get(name, line[name]) for name in (*SCALES, *COUNT_FIELDS)})
         res = super().write(vals)
         if {"user_id", "training_id"} & vals.keys():
             self.training_id._toolkit_refresh_results()
@@ -252,24 +238,6 @@ class SalesToolkitTrainingParticipant(models.Model):
         return self.env._(
             "Revenue and conversion are measured from sale orders and opportunities; they cannot be typed in."
         )
-
-    def _check_write_access(self, vals):
-        """Sales managers plan trainings and enter scores; a participant rates the training
-        (reaction) on their own line; the participant's manager rates the behaviour."""
-        if self.env.su or self.env.user.has_group("sales_team.group_sale_manager"):
-            return
-        allowed = set()
-        if all(line.user_id == self.env.user for line in self):
-            allowed |= PARTICIPANT_FIELDS
-        if all(line.manager_id == self.env.user for line in self):
-            allowed |= RATER_FIELDS
-        if set(vals) - allowed:
-            raise AccessError(
-                self.env._(
-                    "Only a sales manager can change a training's participants and scores; a participant "
-                    "rates the training, and the participant's manager rates the behaviour."
-                )
-            )
 
     @api.model
     def _check_values(self, vals):

@@ -443,6 +443,13 @@ class TestParticipantRights(FieldRightsCommon):
             line.write({"behaviour_rating": 3.5})
         line.behaviour_rating = 3
         self.assertEqual(line.behaviour_rating, 3)
+        # the reaction is the participant's own: the leader may not type it for them
+        self.assertWritesRefused(
+            line, {"satisfaction": 4, "reaction_comment": "Great"}, "Only sales managers and the Salesperson"
+        )
+        self.assertReadonlyFor("sales_toolkit.training.participant", self.leader, ["satisfaction"], False)
+        # writing back what is there changes nothing, so it is not refused
+        line.write({"satisfaction": 0, "behaviour_rating": 3})
 
     def test_manager(self):
         line = self.line.with_user(self.manager)

@@ -30,9 +30,10 @@ class TestJobIsolation(SalesToolkitCommon):
     # ------------------------------------------------------------------ helpers
 
     @contextmanager
-    def cron_progress(self):
+    def cron_progress(self, time_left=3600.0):
         """What the job reports to its cron worker, as ``ir.cron._commit_progress`` counts
-        it (a processed count lowers what is left unless told), without committing."""
+        it (a processed count lowers what is left unless told), without committing. The
+        worker answers ``time_left`` seconds (0: the cron must stop)."""
         history = []
 
         def commit_progress(cron, processed=0, *, remaining=None, deactivate=False):
@@ -40,7 +41,7 @@ class TestJobIsolation(SalesToolkitCommon):
             if remaining is None:
                 remaining = max(last["remaining"] - processed, 0)
             history.append({"done": last["done"] + processed, "remaining": remaining})
-            return 3600.0
+            return time_left
 
         with patch.object(type(self.env["ir.cron"]), "_commit_progress", commit_progress):
             yield history
@@ -80,6 +81,50 @@ class TestJobIsolation(SalesToolkitCommon):
 
     def _lead(self, **vals):
         return self._create_lead(team_id=self.team.id, **vals)
+
+    # ------------------------------------------------------------------ the batching helper
+
+    def test_run_batches_commits_each_batch_and_skips_what_fails(self):
+        partners = self.env["res.partner"].create([{"name": f"Customer {i}"} for i in range(5)])
+        bad = partners[3]
+        seen = []
+
+        def process(batch):
+            seen.append(batch.ids)
+            batch.write({"ref": "done"})
+            if bad in batch:
+                raise RuntimeError("poisoned record")
+
+        Job = self.env["sales_toolkit.job"]
+        with self.cron_progress() as progress, self.assertLogs(JOB_LOGGER, "WARNING"):
+            self.assertTrue(Job._run_batches(partners, process, "sales_toolkit.ir_cron_x", batch_size=2))
+        # the failed batch runs again record by record; the others once
+        self.assertEqual(
+            seen, [partners[:2].ids, partners[2:4].ids, partners[2:3].ids, bad.ids, partners[4:].ids]
+        )
+        self.assertEqual(
+            progress,
+            [
+                {"done": 0, "remaining": 5},
+                {"done": 2, "remaining": 3},
+                {"done": 3, "remaining": 1},
+                {"done": 4, "remaining": 0},
+            ],
+        )
+        self.assertEqual((partners - bad).mapped("ref"), ["done"] * 4)
+        self.assertFalse(bad.ref, "rolled back")
+
+    def test_run_batches_stops_when_the_cron_must(self):
+        partners = self.env["res.partner"].create([{"name": f"Customer {i}"} for i in range(5)])
+        seen = []
+        with self.cron_progress(time_left=0.0) as progress:
+            self.assertFalse(
+                self.env["sales_toolkit.job"]._run_batches(
+                    partners, lambda batch: seen.append(batch.ids), "sales_toolkit.ir_cron_x", batch_size=2
+                )
+            )
+        self.assertEqual(seen, [partners[:2].ids], "one batch, then the cron worker's time is up")
+        self.assertEqual(progress[-1], {"done": 2, "remaining": 3})
 
     # ------------------------------------------------------------------ leads
 

@@ -254,7 +254,7 @@ class TestJson2Api(Json2Common):
             "create",
             vals_list=[{"name": "Backwards task", "date_start": "2024-03-10", "date_deadline": "2024-03-01"}],
         )
-        self.assertApiRefused(response, "ValidationError", "A task cannot end before it starts.")
+        self.assertApiRefused(response, "ValidationError", "Backwards task cannot end before it starts.")
         self.assertFalse(self.env["sales_toolkit.task"].search([("name", "=", "Backwards task")]))
         for context in ({}, {"toolkit_task_system": True}):
             with self.subTest(context=context):
@@ -284,7 +284,7 @@ class TestJson2Api(Json2Common):
         bad_inputs = [
             (
                 {"date_start": "2024-04-02", "date_end": "2024-04-01"},
-                "A training cannot end before it starts.",
+                "Bad training cannot end before it starts.",
             ),
             ({"cost": -600}, "The cost of a training cannot be negative."),
         ]

@@ -113,6 +113,28 @@ class TestNeedMatch(SalesToolkitCommon):
         self.assertEqual(lead.match_level, "high")
         self.assertEqual(lead.followup_strategy, "senior_visit")
 
+    def test_score_refused_before_the_insert(self):
+        """The score's constraint runs on the new values: its message, not the CHECK's."""
+        lead = self._create_handbook_lead()
+        with self.assertRefused(ValidationError, "“No match” is 0: score each need from 1"):
+            self.env["sales_toolkit.need"].create({"lead_id": lead.id, "name": "No match", "score": 0})
+        self.assertFalse(lead.need_ids.filtered(lambda need: need.name == "No match"))
+
+    @users("st_salesman")
+    def test_form_grades_follow_the_budget(self):
+        lead = self._create_handbook_lead().with_user(self.env.user)
+        with Form(lead) as form:
+            for name in ("Quality certificate", "After-sales in 24 h"):
+                with form.need_ids.new() as need:
+                    need.name = name
+                    need.score = 5
+            self.assertEqual((form.purchasing_power, form.followup_strategy), ("high", "senior_visit"))
+            # no budget: no purchasing power, so the budget is to be confirmed first
+            form.budget_min = 0
+            form.budget_max = 0
+            self.assertEqual((form.purchasing_power, form.followup_strategy), (False, "confirm_budget"))
+        self.assertEqual((lead.match_level, lead.followup_strategy), ("high", "confirm_budget"))
+
     def test_reevaluation_due_after_a_quarter(self):
         lead = self._create_handbook_lead()
         today = self.company._toolkit_today()
@@ -189,7 +211,9 @@ class TestNeedMatch(SalesToolkitCommon):
         self.assertEqual(lead.match_level, "high")
 
     def test_one_query_regrade_agrees_with_the_compute(self):
-        """The settings' one-UPDATE re-grade writes what the Python computes give, lead by lead."""
+        """The settings' one-UPDATE re-grade (every lead of the companies, from the tables) writes
+        what the compute gives (the leads it computes, from the records), lead by lead: one
+        grading rule, two ways in."""
         Lead = self.env["crm.lead"]
         Need = self.env["sales_toolkit.need"]
         # needs (counts and scores with awkward ratios), budgets (none, only a floor, a ceiling
@@ -228,7 +252,7 @@ class TestNeedMatch(SalesToolkitCommon):
             )
             return {row[0]: row[1:] for row in self.env.cr.fetchall()}
 
-        def python_grades():
+        def computed_grades():
             for fname in fields:
                 self.env.add_to_compute(Lead._fields[fname], leads)
             return stored()
@@ -257,7 +281,7 @@ class TestNeedMatch(SalesToolkitCommon):
                 self.company_b.write(vals_b)
                 by_sql = stored()
                 # ...and the computes agree, lead by lead
-                self.assertEqual(python_grades(), by_sql)
+                self.assertEqual(computed_grades(), by_sql)
                 # and from nothing: every lead written, the same grades
                 self.env.cr.execute(
                     SQL(

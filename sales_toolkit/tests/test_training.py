@@ -332,7 +332,7 @@ class TestTraining(SalesToolkitCommon):
         alone.manager_id = self.leader
         self.assertEqual(alone.behaviour_activity_id.user_id, self.leader)
         # the leader may not change scores, nor rate lines of someone else's team
-        with self.assertRefused(AccessError, "Only a sales manager"):
+        with self.assertRefused(AccessError, "Only sales managers"):
             led.with_user(self.leader).pre_score = 90
         # a participant added afterwards is rated too; cancelling drops open activities
         late = self._participant(training, self.env.ref("base.user_admin"))
@@ -387,9 +387,11 @@ class TestTraining(SalesToolkitCommon):
         self.assertAlmostEqual(training.with_user(self.manager).avg_post_score, 82)
         own.write({"satisfaction": 2, "reaction_comment": "Too fast"})
         self.assertEqual(own.satisfaction, 2)
-        with self.assertRefused(AccessError, "Only a sales manager"):
+        with self.assertRefused(AccessError, "Only sales managers"):
             own.post_score = 100
-        with self.assertRefused(AccessError, "Only a sales manager"):
+        with self.assertRefused(
+            AccessError, r"Only sales managers and the Manager can change Behaviour Rating"
+        ):
             own.behaviour_rating = 5
         with self.assertRaises(AccessError):
             training.with_user(self.salesman).cost = 1

@@ -1,1 +1,1 @@
-from . import date_bounds, periods, sensitive_data, tree
+from . import date_bounds, owner_right, periods, sensitive_data, tree

@@ -1,0 +1,27 @@
+from odoo import models
+
+
+class SalesToolkitRecordMixin(models.AbstractModel):
+    """What every record of the module shares: its company within the user's companies,
+    parents the user may modify (``_toolkit_parent_fields``, none by default), dates within
+    the module's years and the field write rights. Inherit it instead of listing the four."""
+
+    _name = "sales_toolkit.record.mixin"
+    _description = "Sales Toolkit Record"
+    _inherit = [
+        "sales_toolkit.company.mixin",
+        "sales_toolkit.parent.mixin",
+        "sales_toolkit.date.bounds",
+        "sales_toolkit.field.rights",
+    ]
+    _check_company_auto = True
+
+    def _toolkit_readable(self, fname, inverse=None):
+        """The records of the x2many ``fname`` of ``self`` the user may read, as a form shows them.
+
+        Searched, never read from the field: an x2many's cache is shared by every user, and the
+        superuser fills it with all the lines whenever a record rule reads it. ``inverse`` is
+        the comodel's field back to ``self`` (a one2many's own inverse by default).
+        """
+        field = self._fields[fname]
+        return self.env[field.comodel_name].search([(inverse or field.inverse_name, "in", self.ids)])
