@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 from .sales_toolkit_field_rights import MANAGERS
 from .sales_toolkit_task import TASK_STATES
@@ -8,7 +9,6 @@ class SalesToolkitAnalysisAction(models.Model):
     _name = "sales_toolkit.analysis.action"
     _description = "Improvement Action"
     _inherit = ["sales_toolkit.pipl.mixin", "sales_toolkit.record.mixin"]
-    # managers set the actions: the ACL gives the others read access only
     _toolkit_write_default = MANAGERS
     _order = "date_deadline, id"
     _toolkit_parent_fields = ("line_id",)
@@ -48,11 +48,13 @@ class SalesToolkitAnalysisAction(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_can_write()
         actions = super().create(vals_list)
         actions._create_tasks()
         return actions
 
     def write(self, vals):
+        self._check_can_write()
         res = super().write(vals)
         if set(vals) & {"name", "user_id", "date_deadline"}:
             for action in self:
@@ -61,6 +63,11 @@ class SalesToolkitAnalysisAction(models.Model):
                 )
                 tasks.write(action._task_values())
         return res
+
+    def _check_can_write(self):
+        # the ACL refuses the others too, but with Odoo's generic message: say who sets actions
+        if not (self.env.su or self.env.user.has_group("sales_team.group_sale_manager")):
+            raise AccessError(self.env._("Only sales managers set the improvement actions."))
 
     def _task_values(self):
         self.ensure_one()
