@@ -9,7 +9,7 @@ from odoo.tools import SQL, float_compare, format_amount, format_date, formatLan
 
 from ..tools.periods import period_start
 from .sales_toolkit_field_rights import MANAGERS, SYSTEM
-from .sales_toolkit_target import CUSTOMER_TYPES
+from .sales_toolkit_kpi import CUSTOMER_TYPES
 
 ANALYSIS_PERIODS = [("month", "Month"), ("quarter", "Quarter")]
 SCOPES = [("company", "Whole company"), ("team", "Sales team")]
