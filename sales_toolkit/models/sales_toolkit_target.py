@@ -32,6 +32,8 @@ FIGURE_FIELDS = (
     "status",
     "figures_date",
 )
+# the attributes of the figure fields: the module measures them, nobody types or copies them
+MEASURED = {"readonly": True, "copy": False}
 
 
 class SalesToolkitTarget(models.Model):
@@ -128,33 +130,29 @@ class SalesToolkitTarget(models.Model):
     kpi = fields.Selection(KPIS, string="KPI", default="revenue", required=True, tracking=True)
     kpi_unit = fields.Char(string="Unit", compute="_compute_kpi_unit")
     target_value = fields.Float(string="Target", tracking=True, aggregator="sum")
+    # FIGURE_FIELDS, measured by _toolkit_refresh_figures
     achieved_value = fields.Float(
         string="Achieved",
-        readonly=True,
-        copy=False,
         aggregator="sum",
         help="Measured from confirmed sale orders (or posted invoices), customers and won "
         "opportunities; refreshed every hour and whenever the target changes.",
+        **MEASURED,
     )
-    completion_rate = fields.Float(string="Completion (%)", readonly=True, copy=False, aggregator="avg")
+    completion_rate = fields.Float(string="Completion (%)", aggregator="avg", **MEASURED)
     expected_rate = fields.Float(
         string="Expected by Now (%)",
-        readonly=True,
-        copy=False,
         aggregator="avg",
         help="Share of the period elapsed: the completion a steady pace would have reached today.",
+        **MEASURED,
     )
     forecast_value = fields.Float(
         string="Forecast",
-        readonly=True,
-        copy=False,
         aggregator="sum",
         help="Run-rate projection of the achievement to the end of the period.",
+        **MEASURED,
     )
-    status = fields.Selection(
-        STATUSES, readonly=True, copy=False, default="on_track", group_expand=True, index=True
-    )
-    figures_date = fields.Datetime(string="Figures As Of", readonly=True, copy=False)
+    status = fields.Selection(STATUSES, default="on_track", group_expand=True, index=True, **MEASURED)
+    figures_date = fields.Datetime(string="Figures As Of", **MEASURED)
     owner_id = fields.Many2one(
         "res.users",
         check_company=True,
@@ -476,22 +474,17 @@ class SalesToolkitTarget(models.Model):
         return True
 
     def action_revise(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Revise Target"),
-            "res_model": "sales_toolkit.target.revise",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_target_id": self.id},
-        }
+        return self._open_wizard("sales_toolkit.target.revise", self.env._("Revise Target"))
 
     def action_suggest(self):
+        return self._open_wizard("sales_toolkit.target.suggest", self.env._("Suggest from History"))
+
+    def _open_wizard(self, res_model, name):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Suggest from History"),
-            "res_model": "sales_toolkit.target.suggest",
+            "name": name,
+            "res_model": res_model,
             "view_mode": "form",
             "target": "new",
             "context": {"default_target_id": self.id},

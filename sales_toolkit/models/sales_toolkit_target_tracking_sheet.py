@@ -107,14 +107,12 @@ class SalesToolkitTargetTrackingSheet(models.AbstractModel):
     @api.model
     def _add_chart(self, book, sheet, last):
         """A column chart of the period target (E) and the achievement (F) of each row."""
-        chart = book.add_chart({"type": "column"})
-        for col, label in ((4, self.env._("Period Target")), (5, self.env._("Cumulative Achieved"))):
-            chart.add_series(
-                {
-                    "name": label,
-                    "categories": [sheet.get_name(), FIRST_ROW, 0, last, 0],
-                    "values": [sheet.get_name(), FIRST_ROW, col, last, col],
-                }
-            )
-        chart.set_title({"name": self.env._("Target vs Achieved")})
-        sheet.insert_chart(last + 3, 0, chart, {"x_scale": 1.6, "y_scale": 1.2})
+        book.insert_chart(
+            sheet,
+            "column",
+            self.env._("Target vs Achieved"),
+            [(self.env._("Period Target"), 4), (self.env._("Cumulative Achieved"), 5)],
+            (FIRST_ROW, last),
+            (last + 3, 0),
+            {"x_scale": 1.6, "y_scale": 1.2},
+        )
