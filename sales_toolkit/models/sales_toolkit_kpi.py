@@ -185,6 +185,17 @@ class SalesToolkitKpi(models.AbstractModel):
         }
 
     @api.model
+    def _unit(self, kpi, currency):
+        """The unit of ``kpi``'s values: ``currency``'s code for revenue."""
+        units = {
+            "order_count": self.env._("orders"),
+            "new_customers": self.env._("customers"),
+            "repurchase_rate": "%",
+            "won_leads": self.env._("opportunities"),
+        }
+        return units.get(kpi) or currency.name or ""
+
+    @api.model
     def _format_value(self, kpi, value, currency):
         """A value of ``kpi`` as people read it: an amount in ``currency``, a rate, a count."""
         if kpi == "revenue":

@@ -284,14 +284,8 @@ class SalesToolkitTarget(models.Model):
 
     @api.depends("kpi", "company_id")
     def _compute_kpi_unit(self):
-        units = {
-            "order_count": self.env._("orders"),
-            "new_customers": self.env._("customers"),
-            "repurchase_rate": "%",
-            "won_leads": self.env._("opportunities"),
-        }
         for target in self:
-            target.kpi_unit = units.get(target.kpi) or target.currency_id.name or ""
+            target.kpi_unit = self.env["sales_toolkit.kpi"]._unit(target.kpi, target.currency_id)
 
     @api.depends(
         "target_value",
@@ -446,7 +440,7 @@ class SalesToolkitTarget(models.Model):
                 raise UserError(
                     self.env._("%(target)s: set the target value before confirming it.", target=target.name)
                 )
-        self.sudo().with_context(toolkit_target_action=True).write({"state": "confirmed"})
+        self._set_state("confirmed")
         return True
 
     def action_close(self):
@@ -455,19 +449,23 @@ class SalesToolkitTarget(models.Model):
             raise UserError(self.env._("Only confirmed targets can be closed."))
         # the achievement is measured one last time, then frozen
         self._toolkit_refresh_figures()
-        self.sudo().with_context(toolkit_target_action=True).write({"state": "closed"})
+        self._set_state("closed")
         return True
 
     def action_reopen(self):
         self._check_can_manage()
         if self.filtered(lambda target: target.state != "closed"):
             raise UserError(self.env._("Only closed targets can be reopened."))
-        self.sudo().with_context(toolkit_target_action=True).write({"state": "confirmed"})
+        self._set_state("confirmed")
         self._message_log_batch(
             {target.id: self.env._("Target reopened: its achievement is measured again.") for target in self}
         )
         self._toolkit_refresh_figures()
         return True
+
+    def _set_state(self, state):
+        # the one way a state is written (see _check_lifecycle)
+        self.sudo().with_context(toolkit_target_action=True).write({"state": state})
 
     def action_refresh_figures(self):
         self._toolkit_refresh_figures()

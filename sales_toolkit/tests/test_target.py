@@ -455,6 +455,8 @@ class TestTargetLifecycle(TargetCommon):
         self.assertIn(currency.symbol, Kpi._format_value("revenue", 1234.5, currency))
         self.assertEqual(Kpi._format_value("repurchase_rate", 12.34, currency), "12.3 %")
         self.assertEqual(Kpi._format_value("order_count", 3, currency), "3")
+        self.assertEqual(Kpi._unit("revenue", currency), currency.name)
+        self.assertEqual(Kpi._unit("won_leads", currency), "opportunities")
 
     def test_decomposition_check(self):
         parent = self._target(target_value=1000)
