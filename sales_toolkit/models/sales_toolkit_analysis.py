@@ -9,7 +9,7 @@ from odoo.tools import SQL, float_compare, format_amount, format_date, formatLan
 
 from ..tools.periods import period_start
 from .sales_toolkit_field_rights import MANAGERS, SYSTEM
-from .sales_toolkit_target import CUSTOMER_TYPES
+from .sales_toolkit_kpi import CUSTOMER_TYPES
 
 ANALYSIS_PERIODS = [("month", "Month"), ("quarter", "Quarter")]
 SCOPES = [("company", "Whole company"), ("team", "Sales team")]
@@ -732,18 +732,15 @@ class SalesToolkitAnalysis(models.Model):
         )
         revenue_rows = [first + index for index, line in enumerate(lines) if line.kpi == "revenue"]
         if revenue_rows:
-            chart = book.add_chart({"type": "column"})
-            start, end = revenue_rows[0], revenue_rows[-1]
-            for col, label in ((2, self.env._("Target")), (3, self.env._("Actual"))):
-                chart.add_series(
-                    {
-                        "name": label,
-                        "categories": [sheet.get_name(), start, 0, end, 0],
-                        "values": [sheet.get_name(), start, col, end, col],
-                    }
-                )
-            chart.set_title({"name": self.env._("Target vs Actual")})
-            sheet.insert_chart(last + 3, 0, chart, {"x_scale": 1.4, "y_scale": 1.1})
+            book.insert_chart(
+                sheet,
+                "column",
+                self.env._("Target vs Actual"),
+                [(self.env._("Target"), 2), (self.env._("Actual"), 3)],
+                (revenue_rows[0], revenue_rows[-1]),
+                (last + 3, 0),
+                {"x_scale": 1.4, "y_scale": 1.1},
+            )
 
     def _xlsx_trend(self, book, sheet, row):
         """The overall revenue of the same period last year, the previous period and this one."""
@@ -758,14 +755,12 @@ class SalesToolkitAnalysis(models.Model):
         )
         for index, (label, value) in enumerate(points, start=1):
             book.write_row(sheet, row + index, [(label, "text"), (value, "number")])
-        chart = book.add_chart({"type": "line"})
-        chart.add_series(
-            {
-                "name": self.env._("Revenue"),
-                "categories": [sheet.get_name(), row + 1, 0, row + 3, 0],
-                "values": [sheet.get_name(), row + 1, 1, row + 3, 1],
-                "marker": {"type": "circle"},
-            }
+        book.insert_chart(
+            sheet,
+            "line",
+            self.env._("Revenue Trend"),
+            [(self.env._("Revenue"), 1)],
+            (row + 1, row + 3),
+            (row, 3),
+            marker={"type": "circle"},
         )
-        chart.set_title({"name": self.env._("Revenue Trend")})
-        sheet.insert_chart(row, 3, chart)

@@ -2,11 +2,11 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_amount, formatLang
+from odoo.tools import formatLang
 
 from .sales_toolkit_analysis import DIMENSIONS, LINE_FIGURE_FIELDS, LINE_KEY_FIELDS
 from .sales_toolkit_field_rights import MANAGERS, SYSTEM
-from .sales_toolkit_target import CUSTOMER_TYPES, KPIS
+from .sales_toolkit_kpi import CUSTOMER_TYPES, KPIS
 
 ROOT_CAUSE_CATEGORIES = [
     ("customer_count", "Customer count"),
@@ -221,11 +221,7 @@ class SalesToolkitAnalysisLine(models.Model):
 
     def _format_value(self, value):
         self.ensure_one()
-        if self.kpi == "revenue":
-            return format_amount(self.env, value, self.currency_id)
-        if self.kpi == "repurchase_rate":
-            return formatLang(self.env, value, digits=1) + " %"
-        return formatLang(self.env, value, digits=0)
+        return self.env["sales_toolkit.kpi"]._format_value(self.kpi, value, self.currency_id)
 
     def _format_rate(self, value, signed=False):
         text = formatLang(self.env, value, digits=1)

@@ -4,8 +4,24 @@ from datetime import datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, models
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount, formatLang
 
+KPIS = [
+    ("revenue", "Revenue"),
+    ("order_count", "Order Count"),
+    ("new_customers", "New Customers"),
+    ("repurchase_rate", "Repurchase Rate (%)"),
+    ("won_leads", "Won Opportunities"),
+]
+# KPIs that add up over time and across sub-targets; the repurchase rate is a ratio
+ADDITIVE_KPIS = ("revenue", "order_count", "new_customers", "won_leads")
+CUSTOMER_TYPES = [
+    ("new", "New Customers"),
+    ("existing", "Existing Customers"),
+    ("key_account", "Key Accounts"),
+]
+# the pace of an achievement (``_pace``)
+STATUSES = [("on_track", "On Track"), ("at_risk", "At Risk"), ("behind", "Behind")]
 # the optional keys of a spec, and what leaving them out means
 SPEC_DEFAULTS = {"team_id": None, "user_id": None, "categ_id": None, "customer_type": None}
 
@@ -138,6 +154,55 @@ class SalesToolkitKpi(models.AbstractModel):
         ]
         values = self._measure(shifted)
         return [(s["date_from"], s["date_to"], values.get(s["key"], 0.0)) for s in shifted]
+
+    @api.model
+    def _pace(self, spec, goal, achieved, today):
+        """How ``achieved`` of a spec stands against ``goal`` on ``today``:
+        ``{"completion", "expected", "forecast", "status"}``.
+
+        Completion and expected (the share of the period elapsed) are percentages; the
+        forecast runs the pace so far to the end of the period (a ratio KPI keeps its
+        value); the status compares the forecast with the company's on-track and at-risk
+        rates.
+        """
+        days = (spec["date_to"] - spec["date_from"]).days + 1
+        elapsed = min(max((today - spec["date_from"]).days + 1, 0), days)
+        if spec["kpi"] in ADDITIVE_KPIS:
+            forecast = achieved * days / elapsed if elapsed else 0.0
+        else:
+            forecast = achieved if elapsed else 0.0
+        status = "on_track"
+        if elapsed and goal:
+            company = self.env["res.company"].browse(spec["company_id"])
+            projected = 100.0 * forecast / goal
+            if projected < company.toolkit_target_on_track_rate:
+                status = "at_risk" if projected >= company.toolkit_target_at_risk_rate else "behind"
+        return {
+            "completion": 100.0 * achieved / goal if goal else 0.0,
+            "expected": 100.0 * elapsed / days,
+            "forecast": forecast,
+            "status": status,
+        }
+
+    @api.model
+    def _unit(self, kpi, currency):
+        """The unit of ``kpi``'s values: ``currency``'s code for revenue."""
+        units = {
+            "order_count": self.env._("orders"),
+            "new_customers": self.env._("customers"),
+            "repurchase_rate": "%",
+            "won_leads": self.env._("opportunities"),
+        }
+        return units.get(kpi) or currency.name or ""
+
+    @api.model
+    def _format_value(self, kpi, value, currency):
+        """A value of ``kpi`` as people read it: an amount in ``currency``, a rate, a count."""
+        if kpi == "revenue":
+            return format_amount(self.env, value, currency)
+        if kpi == "repurchase_rate":
+            return formatLang(self.env, value, digits=1) + " %"
+        return formatLang(self.env, value, digits=0)
 
     # ------------------------------------------------------------------ queries
 

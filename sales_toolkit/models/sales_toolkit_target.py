@@ -1,32 +1,16 @@
 import functools
-from collections import defaultdict
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, float_compare, float_is_zero, format_amount, format_date, formatLang
+from odoo.tools import SQL, float_is_zero, format_date
 
 from ..tools.periods import period_start
-from ..tools.tree import depth_first_rows
 from .sales_toolkit_field_rights import MANAGERS, SALESMAN, SYSTEM
+from .sales_toolkit_kpi import CUSTOMER_TYPES, KPIS, STATUSES
 
-KPIS = [
-    ("revenue", "Revenue"),
-    ("order_count", "Order Count"),
-    ("new_customers", "New Customers"),
-    ("repurchase_rate", "Repurchase Rate (%)"),
-    ("won_leads", "Won Opportunities"),
-]
-# KPIs that add up over time and across sub-targets; the repurchase rate is a ratio
-ADDITIVE_KPIS = ("revenue", "order_count", "new_customers", "won_leads")
-CUSTOMER_TYPES = [
-    ("new", "New Customers"),
-    ("existing", "Existing Customers"),
-    ("key_account", "Key Accounts"),
-]
-STATUSES = [("on_track", "On Track"), ("at_risk", "At Risk"), ("behind", "Behind")]
 PERIOD_TYPES = [("month", "Month"), ("quarter", "Quarter"), ("year", "Year"), ("custom", "Custom")]
 # what a target measures: changing one of these changes its achievement
 DEFINITION_FIELDS = (
@@ -48,6 +32,8 @@ FIGURE_FIELDS = (
     "status",
     "figures_date",
 )
+# the attributes of the figure fields: the module measures them, nobody types or copies them
+MEASURED = {"readonly": True, "copy": False}
 
 
 class SalesToolkitTarget(models.Model):
@@ -144,33 +130,29 @@ class SalesToolkitTarget(models.Model):
     kpi = fields.Selection(KPIS, string="KPI", default="revenue", required=True, tracking=True)
     kpi_unit = fields.Char(string="Unit", compute="_compute_kpi_unit")
     target_value = fields.Float(string="Target", tracking=True, aggregator="sum")
+    # FIGURE_FIELDS, measured by _toolkit_refresh_figures
     achieved_value = fields.Float(
         string="Achieved",
-        readonly=True,
-        copy=False,
         aggregator="sum",
         help="Measured from confirmed sale orders (or posted invoices), customers and won "
         "opportunities; refreshed every hour and whenever the target changes.",
+        **MEASURED,
     )
-    completion_rate = fields.Float(string="Completion (%)", readonly=True, copy=False, aggregator="avg")
+    completion_rate = fields.Float(string="Completion (%)", aggregator="avg", **MEASURED)
     expected_rate = fields.Float(
         string="Expected by Now (%)",
-        readonly=True,
-        copy=False,
         aggregator="avg",
         help="Share of the period elapsed: the completion a steady pace would have reached today.",
+        **MEASURED,
     )
     forecast_value = fields.Float(
         string="Forecast",
-        readonly=True,
-        copy=False,
         aggregator="sum",
         help="Run-rate projection of the achievement to the end of the period.",
+        **MEASURED,
     )
-    status = fields.Selection(
-        STATUSES, readonly=True, copy=False, default="on_track", group_expand=True, index=True
-    )
-    figures_date = fields.Datetime(string="Figures As Of", readonly=True, copy=False)
+    status = fields.Selection(STATUSES, default="on_track", group_expand=True, index=True, **MEASURED)
+    figures_date = fields.Datetime(string="Figures As Of", **MEASURED)
     owner_id = fields.Many2one(
         "res.users",
         check_company=True,
@@ -302,14 +284,8 @@ class SalesToolkitTarget(models.Model):
 
     @api.depends("kpi", "company_id")
     def _compute_kpi_unit(self):
-        units = {
-            "order_count": self.env._("orders"),
-            "new_customers": self.env._("customers"),
-            "repurchase_rate": "%",
-            "won_leads": self.env._("opportunities"),
-        }
         for target in self:
-            target.kpi_unit = units.get(target.kpi) or target.currency_id.name or ""
+            target.kpi_unit = self.env["sales_toolkit.kpi"]._unit(target.kpi, target.currency_id)
 
     @api.depends(
         "target_value",
@@ -322,75 +298,13 @@ class SalesToolkitTarget(models.Model):
         "child_ids.date_to",
     )
     def _compute_decomposition(self):
+        decomposition = self.env["sales_toolkit.target.decomposition"]
         for target in self:
-            splits = target._decomposition_splits()
-            if not splits:
-                target.decomposition_state = "none"
-                target.decomposition_gap = 0.0
-                target.decomposition_summary = False
-                continue
-            lines, worst = [], 0.0
-            for label, total in splits:
-                gap = total - target.target_value
-                if abs(gap) > abs(worst):
-                    worst = gap
-                lines.append(target._decomposition_line(label, total, gap))
-            target.decomposition_gap = worst
-            target.decomposition_summary = "\n".join(lines)
-            if target._is_zero(worst):
-                target.decomposition_state = "balanced"
-            else:
-                target.decomposition_state = "over" if worst > 0 else "short"
-
-    def _decomposition_splits(self):
-        """[(label, sum of the sub-targets)] per way of splitting this target.
-
-        Sub-targets that measure this target's KPI are grouped by what they add to it
-        (e.g. a sales team, a product category, a shorter period): regions and product
-        lines are two splits of one company target and each must add up on its own.
-        """
-        self.ensure_one()
-        if self.kpi not in ADDITIVE_KPIS:
-            return []
-        labels = {name: self._fields[name].get_description(self.env)["string"] for name in DIMENSION_FIELDS}
-        totals = defaultdict(float)
-        for child in self.child_ids.filtered(lambda child: child.active and child.kpi == self.kpi):
-            key = tuple(name for name in DIMENSION_FIELDS if child[name] != self[name])
-            if (child.date_from, child.date_to) != (self.date_from, self.date_to):
-                key += ("period",)
-            totals[key] += child.target_value
-        period_label = self.env._("Period")
-        return [
-            (
-                " + ".join(labels.get(name, period_label) for name in key) or self.env._("Same dimension"),
-                total,
-            )
-            for key, total in sorted(totals.items())
-        ]
-
-    def _decomposition_line(self, label, total, gap):
-        if self._is_zero(gap):
-            return self.env._(
-                "By %(split)s: %(total)s, adds up", split=label, total=self._format_value(total)
-            )
-        return self.env._(
-            "By %(split)s: %(total)s, %(direction)s by %(gap)s",
-            split=label,
-            total=self._format_value(total),
-            direction=self.env._("over") if gap > 0 else self.env._("short"),
-            gap=self._format_value(abs(gap)),
-        )
-
-    def _is_zero(self, value):
-        return float_is_zero(value, precision_digits=2)
+            target.update(decomposition._check(target))
 
     def _format_value(self, value):
         self.ensure_one()
-        if self.kpi == "revenue":
-            return format_amount(self.env, value, self.currency_id)
-        if self.kpi == "repurchase_rate":
-            return formatLang(self.env, value, digits=1) + " %"
-        return formatLang(self.env, value, digits=0)
+        return self.env["sales_toolkit.kpi"]._format_value(self.kpi, value, self.currency_id)
 
     @api.constrains("parent_id")
     def _check_parent_recursion(self):
@@ -439,23 +353,11 @@ class SalesToolkitTarget(models.Model):
         if self._figures_in(vals):
             raise UserError(self._figures_message())
         self._check_lifecycle(vals)
-        if "target_value" in vals:
-            self._check_revision(vals["target_value"])
-        revisions = self._revision_values(vals)
+        Revision = self.env["sales_toolkit.target.revision"]
+        revisions = Revision._prepare_revisions(self, vals["target_value"]) if "target_value" in vals else []
         res = super().write(vals)
         if revisions:
-            self.env["sales_toolkit.target.revision"].sudo().create(revisions)
-            self.browse([revision["target_id"] for revision in revisions])._message_log_batch(
-                {
-                    revision["target_id"]: self.env._(
-                        "Target revised from %(old)s to %(new)s. Reason: %(reason)s",
-                        old=self.browse(revision["target_id"])._format_value(revision["old_value"]),
-                        new=self.browse(revision["target_id"])._format_value(revision["new_value"]),
-                        reason=revision["reason"],
-                    )
-                    for revision in revisions
-                }
-            )
+            Revision._log_revisions(revisions)
         if set(vals) & {*DEFINITION_FIELDS, "target_value"}:
             self._toolkit_refresh_figures()
         return res
@@ -519,36 +421,6 @@ class SalesToolkitTarget(models.Model):
         ):
             raise ValidationError(self.env._("A target's period cannot end before it starts."))
 
-    def _check_revision(self, new_value):
-        reason = (self.env.context.get("toolkit_revision_reason") or "").strip()
-        changed = self.filtered(
-            lambda target: target.state == "confirmed" and float_compare(target.target_value, new_value, 2)
-        )
-        if changed and not reason:
-            raise UserError(
-                self.env._(
-                    "%(target)s is confirmed: revise its value with a reason (Revise button), "
-                    "so that the adjustment stays on record.",
-                    target=changed[0].name,
-                )
-            )
-
-    def _revision_values(self, vals):
-        if "target_value" not in vals:
-            return []
-        reason = (self.env.context.get("toolkit_revision_reason") or "").strip()
-        return [
-            {
-                "target_id": target.id,
-                "old_value": target.target_value,
-                "new_value": vals["target_value"],
-                "reason": reason,
-                "user_id": self.env.uid,
-            }
-            for target in self
-            if target.state == "confirmed" and float_compare(target.target_value, vals["target_value"], 2)
-        ]
-
     # ------------------------------------------------------------------ actions
 
     def _check_can_manage(self):
@@ -568,7 +440,7 @@ class SalesToolkitTarget(models.Model):
                 raise UserError(
                     self.env._("%(target)s: set the target value before confirming it.", target=target.name)
                 )
-        self.sudo().with_context(toolkit_target_action=True).write({"state": "confirmed"})
+        self._set_state("confirmed")
         return True
 
     def action_close(self):
@@ -577,41 +449,40 @@ class SalesToolkitTarget(models.Model):
             raise UserError(self.env._("Only confirmed targets can be closed."))
         # the achievement is measured one last time, then frozen
         self._toolkit_refresh_figures()
-        self.sudo().with_context(toolkit_target_action=True).write({"state": "closed"})
+        self._set_state("closed")
         return True
 
     def action_reopen(self):
         self._check_can_manage()
         if self.filtered(lambda target: target.state != "closed"):
             raise UserError(self.env._("Only closed targets can be reopened."))
-        self.sudo().with_context(toolkit_target_action=True).write({"state": "confirmed"})
+        self._set_state("confirmed")
         self._message_log_batch(
             {target.id: self.env._("Target reopened: its achievement is measured again.") for target in self}
         )
         self._toolkit_refresh_figures()
         return True
 
+    def _set_state(self, state):
+        # the one way a state is written (see _check_lifecycle)
+        self.sudo().with_context(toolkit_target_action=True).write({"state": state})
+
     def action_refresh_figures(self):
         self._toolkit_refresh_figures()
         return True
 
     def action_revise(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Revise Target"),
-            "res_model": "sales_toolkit.target.revise",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_target_id": self.id},
-        }
+        return self._open_wizard("sales_toolkit.target.revise", self.env._("Revise Target"))
 
     def action_suggest(self):
+        return self._open_wizard("sales_toolkit.target.suggest", self.env._("Suggest from History"))
+
+    def _open_wizard(self, res_model, name):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Suggest from History"),
-            "res_model": "sales_toolkit.target.suggest",
+            "name": name,
+            "res_model": res_model,
             "view_mode": "form",
             "target": "new",
             "context": {"default_target_id": self.id},
@@ -649,98 +520,15 @@ class SalesToolkitTarget(models.Model):
 
     def _toolkit_revise(self, new_value, reason):
         """The handbook's dynamic adjustment: a new value, kept on record with its reason."""
-        if not (reason or "").strip():
-            raise UserError(self.env._("Give the reason for revising the target."))
-        return self.with_context(toolkit_revision_reason=reason).write({"target_value": new_value})
+        return self.env["sales_toolkit.target.revision"]._toolkit_revise(self, new_value, reason)
 
     # ------------------------------------------------------------------ tracking sheet
 
     def _tracking_sheet_rows(self):
-        """[(depth, target)]: this target, then its active sub-targets depth first."""
-        self.ensure_one()
-        return depth_first_rows(self, self.search([("id", "child_of", self.id)]) - self)
+        return self.env["sales_toolkit.target.tracking.sheet"]._rows(self)
 
     def _toolkit_xlsx_file(self):
-        """(file name, content) of the tracking sheet, for the download route."""
-        self.ensure_one()
-        name = self.env._("Target tracking - %(target)s.xlsx", target=self.name)
-        return name, self._tracking_sheet_xlsx()
-
-    def _tracking_sheet_xlsx(self):
-        """The tracking sheet: the target and its sub-targets, completion coloured by status,
-        and a chart of target vs achieved."""
-        self.ensure_one()
-        rows = self._tracking_sheet_rows()
-        columns = [
-            (self.env._("Target"), 36),
-            (self.env._("Dimension"), 30),
-            (self.env._("KPI"), 18),
-            (self.env._("Unit"), 12),
-            (self.env._("Period Target"), 16),
-            (self.env._("Cumulative Achieved"), 18),
-            (self.env._("Completion Rate"), 14),
-            (self.env._("Expected by Now"), 14),
-            (self.env._("Status"), 12),
-            (self.env._("Responsible"), 20),
-            (self.env._("Remarks"), 40),
-        ]
-        kpis = dict(self._fields["kpi"]._description_selection(self.env))
-        statuses = dict(self._fields["status"]._description_selection(self.env))
-        first = 4
-        last = first + len(rows) - 1
-        with self._toolkit_workbook() as book:
-            sheet = book.add_sheet(
-                self.env._("Tracking"),
-                columns,
-                self.env._("Target Tracking Sheet: %(target)s", target=self.name),
-                self.env._(
-                    "%(start)s – %(end)s, figures as of %(date)s",
-                    start=format_date(self.env, self.date_from),
-                    end=format_date(self.env, self.date_to),
-                    date=format_date(self.env, self.figures_date or fields.Datetime.now()),
-                ),
-            )
-            for index, (depth, target) in enumerate(rows):
-                book.write_row(
-                    sheet,
-                    first + index,
-                    [
-                        ("    " * depth + target.name, "text" if depth else "bold"),
-                        (target.dimension_label, "text"),
-                        (kpis[target.kpi], "text"),
-                        (target.kpi_unit, "text"),
-                        (target.target_value, "number"),
-                        (target.achieved_value, "number"),
-                        (target.completion_rate / 100.0, "percent"),
-                        (target.expected_rate / 100.0, "percent"),
-                        (statuses.get(target.status, ""), "text"),
-                        (target.owner_id.name, "text"),
-                        (target.remarks or "", "text"),
-                    ],
-                )
-            # completion coloured by the target's status, the pace the form shows
-            for status, colour in (("on_track", "#C6EFCE"), ("at_risk", "#FFEB9C"), ("behind", "#FFC7CE")):
-                label = statuses[status].replace('"', '""')
-                sheet.conditional_format(
-                    f"G{first + 1}:G{last + 1}",
-                    {
-                        "type": "formula",
-                        "criteria": f'=$I{first + 1}="{label}"',
-                        "format": book.add_format({"bg_color": colour}),
-                    },
-                )
-            chart = book.add_chart({"type": "column"})
-            for col, label in ((4, self.env._("Period Target")), (5, self.env._("Cumulative Achieved"))):
-                chart.add_series(
-                    {
-                        "name": label,
-                        "categories": [sheet.get_name(), first, 0, last, 0],
-                        "values": [sheet.get_name(), first, col, last, col],
-                    }
-                )
-            chart.set_title({"name": self.env._("Target vs Achieved")})
-            sheet.insert_chart(last + 3, 0, chart, {"x_scale": 1.6, "y_scale": 1.2})
-        return book.content
+        return self.env["sales_toolkit.target.tracking.sheet"]._xlsx_file(self)
 
     # ------------------------------------------------------------------ figures
 
@@ -753,11 +541,17 @@ class SalesToolkitTarget(models.Model):
         targets = self.filtered(lambda target: target.id and target.state != "closed")
         if not targets:
             return
-        achieved = self.env["sales_toolkit.kpi"]._measure([target._measure_spec() for target in targets])
+        Kpi = self.env["sales_toolkit.kpi"]
+        specs = {target: target._measure_spec() for target in targets}
+        achieved = Kpi._measure(list(specs.values()))
         todays = {company: company._toolkit_today() for company in targets.company_id}
         rows = [
-            (target.id, target._pace_figures(achieved.get(target.id, 0.0), todays[target.company_id]))
-            for target in targets
+            (
+                target.id,
+                achieved.get(target.id, 0.0),
+                Kpi._pace(spec, target.target_value, achieved.get(target.id, 0.0), todays[target.company_id]),
+            )
+            for target, spec in specs.items()
         ]
         # one UPDATE for the whole batch: these columns are the module's own measurements;
         # fields computed from them (a strategy's completion) are told first
@@ -775,13 +569,13 @@ class SalesToolkitTarget(models.Model):
                     SQL(
                         "(%s::int, %s::float, %s::float, %s::float, %s::float, %s::varchar)",
                         target_id,
-                        figures["achieved_value"],
-                        figures["completion_rate"],
-                        figures["expected_rate"],
-                        figures["forecast_value"],
-                        figures["status"],
+                        value,
+                        pace["completion"],
+                        pace["expected"],
+                        pace["forecast"],
+                        pace["status"],
                     )
-                    for target_id, figures in rows
+                    for target_id, value, pace in rows
                 ),
             )
         )
@@ -799,35 +593,6 @@ class SalesToolkitTarget(models.Model):
             "customer_type": self.customer_type or None,
             "date_from": self.date_from,
             "date_to": self.date_to,
-        }
-
-    def _pace_figures(self, achieved, today):
-        """Completion, pace, run-rate forecast and status of one target on ``today``."""
-        self.ensure_one()
-        days = (self.date_to - self.date_from).days + 1
-        elapsed = min(max((today - self.date_from).days + 1, 0), days)
-        if self.kpi in ADDITIVE_KPIS:
-            forecast = achieved * days / elapsed if elapsed else 0.0
-        else:
-            forecast = achieved if elapsed else 0.0
-        completion = 100.0 * achieved / self.target_value if self.target_value else 0.0
-        company = self.company_id
-        if not elapsed or not self.target_value:
-            status = "on_track"
-        else:
-            projected = 100.0 * forecast / self.target_value
-            if projected >= company.toolkit_target_on_track_rate:
-                status = "on_track"
-            elif projected >= company.toolkit_target_at_risk_rate:
-                status = "at_risk"
-            else:
-                status = "behind"
-        return {
-            "achieved_value": achieved,
-            "completion_rate": completion,
-            "expected_rate": 100.0 * elapsed / days,
-            "forecast_value": forecast,
-            "status": status,
         }
 
     # ------------------------------------------------------------------ crons
@@ -849,18 +614,12 @@ class SalesToolkitTarget(models.Model):
             ],
             order="id",
         )
-        cron = self.env["ir.cron"]
-        cron._commit_progress(remaining=len(targets))
-        for start in range(0, len(targets), batch_size):
-            batch = targets[start : start + batch_size]
-            failed = self.env["sales_toolkit.job"]._run_isolated(
-                batch,
-                lambda batch: batch._toolkit_refresh_figures(),
-                "sales_toolkit.ir_cron_refresh_target_figures",
-            )
-            remaining = len(targets) - start - len(batch)
-            if not cron._commit_progress(len(batch) - len(failed), remaining=remaining):
-                return
+        self.env["sales_toolkit.job"]._run_batches(
+            targets,
+            lambda batch: batch._toolkit_refresh_figures(),
+            "sales_toolkit.ir_cron_refresh_target_figures",
+            batch_size,
+        )
 
     @api.model
     def _cron_schedule_reviews(self, batch_size=500):
@@ -870,7 +629,6 @@ class SalesToolkitTarget(models.Model):
         confirmed targets whose period overlaps the previous month get one activity due
         on the review day. Running the job again creates no duplicate.
         """
-        cron = self.env["ir.cron"]
         for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
             today = company._toolkit_today()
             first_of_month = today.replace(day=1)
@@ -890,18 +648,13 @@ class SalesToolkitTarget(models.Model):
                 ],
                 order="id",
             )
-            for start in range(0, len(targets), batch_size):
-                batch = targets[start : start + batch_size]
-                failed = self.env["sales_toolkit.job"]._run_isolated(
-                    batch,
-                    functools.partial(
-                        type(self)._request_review, month_start=previous_start, deadline=deadline
-                    ),
-                    "sales_toolkit.ir_cron_schedule_target_reviews",
-                )
-                remaining = len(targets) - start - len(batch)
-                if not cron._commit_progress(len(batch) - len(failed), remaining=remaining):
-                    return
+            if not self.env["sales_toolkit.job"]._run_batches(
+                targets,
+                functools.partial(type(self)._request_review, month_start=previous_start, deadline=deadline),
+                "sales_toolkit.ir_cron_schedule_target_reviews",
+                batch_size,
+            ):
+                return
 
     def _request_review(self, month_start, deadline):
         """One review activity per target for its owner, due on ``deadline``."""

@@ -429,6 +429,35 @@ class TestTargetLifecycle(TargetCommon):
         late = self._target(target_value=1000)  # the period is over
         self.assertEqual((late.expected_rate, late.forecast_value, late.status), (100.0, 650.0, "behind"))
 
+    def test_engine_pace_of_a_spec(self):
+        """The engine's pace needs no target: a spec, a goal, what is achieved and a day."""
+        Kpi = self.env["sales_toolkit.kpi"]
+        spec = {"company_id": self.company.id, "kpi": "revenue", "date_from": Q2_FROM, "date_to": Q2_TO}
+        may_16 = date(2021, 5, 16)  # 46 of the quarter's 91 days
+        pace = Kpi._pace(spec, 1000, 650, may_16)
+        self.assertEqual(set(pace), {"completion", "expected", "forecast", "status"})
+        self.assertAlmostEqual(pace["completion"], 65.0)
+        self.assertAlmostEqual(pace["expected"], 100 * 46 / 91)
+        self.assertAlmostEqual(pace["forecast"], 650 * 91 / 46)
+        self.assertEqual(pace["status"], "on_track")
+        self.assertEqual(Kpi._pace(spec, 1400, 650, may_16)["status"], "at_risk")
+        self.assertEqual(Kpi._pace(spec, 2000, 650, may_16)["status"], "behind")
+        # a rate does not add up over time: its forecast is the rate so far
+        rate = Kpi._pace(dict(spec, kpi="repurchase_rate"), 80, 30, may_16)
+        self.assertEqual((rate["forecast"], rate["status"]), (30, "behind"))
+        # no goal yet: no completion, and nothing to be behind on
+        self.assertEqual(
+            Kpi._pace(spec, 0, 650, may_16),
+            {"completion": 0.0, "expected": 100 * 46 / 91, "forecast": 650 * 91 / 46, "status": "on_track"},
+        )
+        # a value in the KPI's unit: an amount, a rate, a count
+        currency = self.company.currency_id
+        self.assertIn(currency.symbol, Kpi._format_value("revenue", 1234.5, currency))
+        self.assertEqual(Kpi._format_value("repurchase_rate", 12.34, currency), "12.3 %")
+        self.assertEqual(Kpi._format_value("order_count", 3, currency), "3")
+        self.assertEqual(Kpi._unit("revenue", currency), currency.name)
+        self.assertEqual(Kpi._unit("won_leads", currency), "opportunities")
+
     def test_decomposition_check(self):
         parent = self._target(target_value=1000)
         self.assertEqual(parent.decomposition_state, "none")

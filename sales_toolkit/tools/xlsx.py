@@ -32,8 +32,22 @@ class ToolkitWorkbook:
     def add_format(self, spec):
         return self.workbook.add_format(spec)
 
-    def add_chart(self, spec):
-        return self.workbook.add_chart(spec)
+    def insert_chart(self, sheet, chart_type, title, series, rows, at, options=None, **series_options):
+        """A chart of ``series`` [(label, column)] over the rows ``rows`` (first, last), the
+        categories in column A, inserted at cell ``at`` (row, col)."""
+        chart = self.workbook.add_chart({"type": chart_type})
+        for label, col in series:
+            chart.add_series(
+                {
+                    "name": label,
+                    "categories": [sheet.get_name(), rows[0], 0, rows[1], 0],
+                    "values": [sheet.get_name(), rows[0], col, rows[1], col],
+                    **series_options,
+                }
+            )
+        chart.set_title({"name": title})
+        sheet.insert_chart(*at, chart, options or {})
+        return chart
 
     def add_sheet(self, name, columns, title, subtitle=None, header_row=3):
         """A new worksheet: ``columns`` [(label, width)], title in A1, subtitle in A2 and
