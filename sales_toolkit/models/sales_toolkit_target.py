@@ -43,10 +43,7 @@ class SalesToolkitTarget(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "sales_toolkit.xlsx.mixin",
-        "sales_toolkit.company.mixin",
-        "sales_toolkit.parent.mixin",
-        "sales_toolkit.date.bounds",
-        "sales_toolkit.field.rights",
+        "sales_toolkit.record.mixin",
     ]
     # managers set targets; the rep adds remarks to theirs
     _toolkit_write_default = MANAGERS
@@ -57,10 +54,11 @@ class SalesToolkitTarget(models.Model):
     }
     _order = "date_from desc, sequence, id"
     _parent_store = True
-    _check_company_auto = True
     # owners comment on their figures (review checkpoints) without write access
     _mail_post_access = "read"
     _toolkit_parent_fields = ("parent_id",)
+    # the CHECKs' rules, with their messages, before the INSERT too
+    _toolkit_insert_checks = ("_check_period", "_check_value")
 
     name = fields.Char(required=True, tracking=True)
     sequence = fields.Integer(default=10)
@@ -316,6 +314,11 @@ class SalesToolkitTarget(models.Model):
         if any(target.date_to < target.date_from for target in self):
             raise ValidationError(self.env._("A target's period cannot end before it starts."))
 
+    @api.constrains("target_value")
+    def _check_value(self):
+        if any(target.target_value < 0 for target in self):
+            raise ValidationError(self.env._("A target value cannot be negative."))
+
     @api.constrains("kpi", "product_categ_id", "target_value")
     def _check_kpi_dimension(self):
         for target in self:
@@ -337,7 +340,6 @@ class SalesToolkitTarget(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._check_values(vals)
             if self._figures_in(vals):
                 raise UserError(self._figures_message())
             if vals.get("state", "draft") != "draft" and not self.env.su:
@@ -349,7 +351,6 @@ class SalesToolkitTarget(models.Model):
         return targets
 
     def write(self, vals):
-        self._check_values(vals)
         if self._figures_in(vals):
             raise UserError(self._figures_message())
         self._check_lifecycle(vals)
@@ -409,17 +410,6 @@ class SalesToolkitTarget(models.Model):
             "Achievement, completion, forecast and status are measured from the sales records; "
             "they cannot be typed in."
         )
-
-    @api.model
-    def _check_values(self, vals):
-        # the SQL CHECKs run after the insert: refuse bad input with a clear message first
-        if vals.get("target_value", 0) < 0:
-            raise ValidationError(self.env._("A target value cannot be negative."))
-        dates = vals.get("date_from"), vals.get("date_to")
-        if all(dates) and self._toolkit_to_date("date_to", dates[1]) < self._toolkit_to_date(
-            "date_from", dates[0]
-        ):
-            raise ValidationError(self.env._("A target's period cannot end before it starts."))
 
     # ------------------------------------------------------------------ actions
 
