@@ -4,8 +4,35 @@ from datetime import datetime, timedelta
 from http import HTTPStatus
 from unittest.mock import patch
 
+from odoo import Command
 from odoo.tests import HttpCase, TransactionCase, new_test_user
 from odoo.tools import mute_logger
+
+# The three Sales groups of the access rules: own documents, all documents (team leaders), manager.
+SALES_GROUPS = {
+    "rep": "sales_team.group_sale_salesman",
+    "leader": "sales_team.group_sale_salesman_all_leads",
+    "manager": "sales_team.group_sale_manager",
+}
+
+
+def sales_user(env, login, role, name, **values):
+    """A user in the Sales group of ``role`` (a key of SALES_GROUPS)."""
+    return new_test_user(env, login, groups=SALES_GROUPS[role], name=name, **values)
+
+
+def create_team(env, name, leader=None, members=(), **values):
+    """A sales team led by ``leader`` (if any) with the ``members`` users in it."""
+    if leader:
+        values["user_id"] = leader.id
+    return env["crm.team"].create(
+        {"name": name, "member_ids": [Command.link(user.id) for user in members], **values}
+    )
+
+
+def render_html(env, report, records):
+    """The HTML of the QWeb ``report`` (an xmlid or report name) for ``records``."""
+    return env["ir.actions.report"]._render_qweb_html(report, records.ids)[0].decode()
 
 
 class SalesToolkitCommon(TransactionCase):
@@ -16,28 +43,17 @@ class SalesToolkitCommon(TransactionCase):
         super().setUpClass()
         cls.company = cls.env.company
         cls.company_b = cls.env["res.company"].create({"name": "Toolkit Company B"})
-        cls.salesman = new_test_user(
-            cls.env, "st_salesman", groups="sales_team.group_sale_salesman", name="Rep Zhang"
-        )
-        cls.salesman_2 = new_test_user(
-            cls.env, "st_salesman_2", groups="sales_team.group_sale_salesman", name="Rep Li"
-        )
-        cls.leader = new_test_user(
-            cls.env,
-            "st_leader",
-            groups="sales_team.group_sale_salesman_all_leads",
-            name="Leader Wang",
-        )
-        cls.manager = new_test_user(
-            cls.env, "st_manager", groups="sales_team.group_sale_manager", name="Manager Zhao"
-        )
-        cls.salesman_b = new_test_user(
+        cls.salesman = sales_user(cls.env, "st_salesman", "rep", "Rep Zhang")
+        cls.salesman_2 = sales_user(cls.env, "st_salesman_2", "rep", "Rep Li")
+        cls.leader = sales_user(cls.env, "st_leader", "leader", "Leader Wang")
+        cls.manager = sales_user(cls.env, "st_manager", "manager", "Manager Zhao")
+        cls.salesman_b = sales_user(
             cls.env,
             "st_salesman_b",
-            groups="sales_team.group_sale_salesman_all_leads",
+            "leader",
+            "Rep of Company B",
             company_id=cls.company_b.id,
             company_ids=[cls.company_b.id],
-            name="Rep of Company B",
         )
         Strength = cls.env["sales_toolkit.strength"]
         cls.strength_cost = Strength.create({"name": "Cuts cost by 15-25%"})
@@ -51,8 +67,8 @@ class SalesToolkitCommon(TransactionCase):
             "type": "opportunity",
             "user_id": cls.salesman.id,
             "company_id": cls.company.id,
+            **vals,
         }
-        values.update(vals)
         return cls.env["crm.lead"].create(values)
 
     @classmethod
@@ -133,3 +149,9 @@ class Json2Common(HttpCase):
         body = response.json()
         self.assertEqual(body["name"], f"odoo.exceptions.{error}")
         self.assertEqual(body["message"], message)
+
+    def assertCallRefused(
+        self, key, model, method, error, message, status=HTTPStatus.UNPROCESSABLE_ENTITY, **body
+    ):
+        """Calling ``model.method(**body)`` with ``key`` is refused with ``error`` and ``message``."""
+        self.assertApiRefused(self._call(key, model, method, **body), error, message, status=status)

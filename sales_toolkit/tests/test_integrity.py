@@ -3,9 +3,9 @@ from http import HTTPStatus
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from .common import Json2Common, SalesToolkitCommon
+from .common import Json2Common, SalesToolkitCommon, create_team, sales_user
 
 FOREIGN_COMPANY = "You do not work for Toolkit Company B"
 FOREIGN_PARENT = "You may not modify this"
@@ -19,16 +19,8 @@ class IntegrityCommon(SalesToolkitCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.team = cls.env["crm.team"].create(
-            {
-                "name": "Integrity Team",
-                "user_id": cls.leader.id,
-                "member_ids": [Command.link(cls.salesman.id)],
-            }
-        )
-        cls.other_team = cls.env["crm.team"].create(
-            {"name": "Other Integrity Team", "member_ids": [Command.link(cls.salesman_2.id)]}
-        )
+        cls.team = create_team(cls.env, "Integrity Team", cls.leader, cls.salesman)
+        cls.other_team = create_team(cls.env, "Other Integrity Team", None, cls.salesman_2)
         cls.customer = cls.env["res.partner"].create({"name": "Integrity Customer", "is_company": True})
         cls.other_customer = cls.env["res.partner"].create(
             {"name": "Colleague's Customer", "is_company": True}
@@ -444,12 +436,8 @@ class TestIntegrityJson2(Json2Common):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.rep = new_test_user(
-            cls.env, "st_api_rep", groups="sales_team.group_sale_salesman", name="API Rep"
-        )
-        cls.colleague = new_test_user(
-            cls.env, "st_api_colleague", groups="sales_team.group_sale_salesman", name="API Colleague"
-        )
+        cls.rep = sales_user(cls.env, "st_api_rep", "rep", "API Rep")
+        cls.colleague = sales_user(cls.env, "st_api_colleague", "rep", "API Colleague")
         cls.company_b = cls.env["res.company"].create({"name": "API Company B"})
         cls.rep_key = cls._api_key(cls.rep)
         Plan = cls.env["sales_toolkit.care.plan"]

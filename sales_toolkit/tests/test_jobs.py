@@ -260,8 +260,8 @@ class TestJobIsolation(SalesToolkitCommon):
             "target_value": 1000,
             "owner_id": self.salesman.id,
             "company_id": self.company.id,
+            **vals,
         }
-        values.update(vals)
         target = self.env["sales_toolkit.target"].create(values)
         target.action_confirm()
         return target
@@ -305,8 +305,8 @@ class TestJobIsolation(SalesToolkitCommon):
             "date_start": date(2021, 1, 1),
             "date_deadline": date(2021, 3, 31),
             "target_qty": 5,
+            **vals,
         }
-        values.update(vals)
         return self.env["sales_toolkit.task"].create(values)
 
     def test_task_delay_job(self):
@@ -341,8 +341,8 @@ class TestJobIsolation(SalesToolkitCommon):
             "user_id": self.manager.id,
             "state": "done",
             "participant_ids": [Command.create({"user_id": self.salesman.id})],
+            **vals,
         }
-        values.update(vals)
         return self.env["sales_toolkit.training"].create(values)
 
     def test_training_results_job(self):

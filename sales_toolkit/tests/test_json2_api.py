@@ -1,11 +1,10 @@
 from datetime import date, datetime
 from http import HTTPStatus
 
-from odoo import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tools import format_amount
 
-from .common import Json2Common
+from .common import Json2Common, create_team, sales_user
 
 
 @tagged("post_install", "-at_install")
@@ -18,12 +17,8 @@ class TestJson2Api(Json2Common):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.rep = new_test_user(
-            cls.env, "st_api_rep", groups="sales_team.group_sale_salesman", name="API Rep"
-        )
-        cls.manager = new_test_user(
-            cls.env, "st_api_manager", groups="sales_team.group_sale_manager", name="API Manager"
-        )
+        cls.rep = sales_user(cls.env, "st_api_rep", "rep", "API Rep")
+        cls.manager = sales_user(cls.env, "st_api_manager", "manager", "API Manager")
         cls.team = cls.env["crm.team"].create({"name": "API Team", "user_id": cls.manager.id})
         cls.rep_key = cls._api_key(cls.rep)
         cls.manager_key = cls._api_key(cls.manager)
@@ -392,24 +387,11 @@ class TestJson2FieldRights(Json2Common):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.rep = new_test_user(
-            cls.env, "st_rights_rep", groups="sales_team.group_sale_salesman", name="Rights Rep"
-        )
-        cls.rep_2 = new_test_user(
-            cls.env, "st_rights_rep_2", groups="sales_team.group_sale_salesman", name="Rep Two"
-        )
-        cls.leader = new_test_user(
-            cls.env,
-            "st_rights_leader",
-            groups="sales_team.group_sale_salesman_all_leads",
-            name="Rights Leader",
-        )
-        cls.manager = new_test_user(
-            cls.env, "st_rights_manager", groups="sales_team.group_sale_manager", name="Rights Manager"
-        )
-        cls.team = cls.env["crm.team"].create(
-            {"name": "Rights API Team", "user_id": cls.leader.id, "member_ids": [Command.link(cls.rep.id)]}
-        )
+        cls.rep = sales_user(cls.env, "st_rights_rep", "rep", "Rights Rep")
+        cls.rep_2 = sales_user(cls.env, "st_rights_rep_2", "rep", "Rep Two")
+        cls.leader = sales_user(cls.env, "st_rights_leader", "leader", "Rights Leader")
+        cls.manager = sales_user(cls.env, "st_rights_manager", "manager", "Rights Manager")
+        cls.team = create_team(cls.env, "Rights API Team", cls.leader, cls.rep)
         cls.keys = {user: cls._api_key(user) for user in (cls.rep, cls.leader, cls.manager)}
         cls.lead = cls.env["crm.lead"].create(
             {"name": "Rights Co.", "type": "opportunity", "user_id": cls.rep.id, "team_id": cls.team.id}

@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged, users
 from odoo.tools import mute_logger
 
-from .common import SalesToolkitCommon
+from .common import SalesToolkitCommon, create_team
 
 
 @tagged("post_install", "-at_install")
@@ -16,10 +16,7 @@ class TestStrategy(SalesToolkitCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.team = cls.env["crm.team"].create(
-            {"name": "Toolkit East", "user_id": cls.leader.id, "company_id": cls.company.id}
-        )
-        cls.env["crm.team.member"].create({"crm_team_id": cls.team.id, "user_id": cls.salesman.id})
+        cls.team = create_team(cls.env, "Toolkit East", cls.leader, cls.salesman, company_id=cls.company.id)
         cls.team_south = cls.env["crm.team"].create({"name": "Toolkit South", "company_id": cls.company.id})
 
     def _strategy(self, **vals):
@@ -64,8 +61,8 @@ class TestStrategy(SalesToolkitCommon):
                     }
                 )
             ],
+            **vals,
         }
-        values.update(vals)
         return self.env["sales_toolkit.strategy"].create(values)
 
     # ------------------------------------------------------------------
@@ -418,8 +415,8 @@ class TestStrategy(SalesToolkitCommon):
             "period_type": "custom",
             "date_from": date(2024, 3, 1),
             "date_to": date(2024, 5, 31),
+            **vals,
         }
-        values.update(vals)
         return self.env["sales_toolkit.target"].create(values)
 
     def test_target_completion_on_the_plan(self):
