@@ -72,6 +72,38 @@ class SalesToolkitCommon(TransactionCase):
         return cls.env["crm.lead"].create(values)
 
     @classmethod
+    def _create_target(cls, confirm=True, **vals):
+        """A target the manager sets for the company, confirmed unless ``confirm`` is False."""
+        target = cls.env["sales_toolkit.target"].create(
+            {"owner_id": cls.manager.id, "company_id": cls.company.id, **vals}
+        )
+        if confirm:
+            target.action_confirm()
+        return target
+
+    @classmethod
+    def _create_task(cls, **vals):
+        """A task of the rep, reviewed by the team leader."""
+        return cls.env["sales_toolkit.task"].create(
+            {"user_id": cls.salesman.id, "reviewer_id": cls.leader.id, "company_id": cls.company.id, **vals}
+        )
+
+    @classmethod
+    def _create_meeting(cls, team, start, **vals):
+        """A two-hour review meeting of ``team``, chaired and followed up by its leader."""
+        return cls.env["sales_toolkit.review.meeting"].create(
+            {
+                "team_id": team.id,
+                "user_id": team.user_id.id,
+                "followup_user_id": team.user_id.id,
+                "date_start": start,
+                "date_end": start + timedelta(hours=2),
+                "company_id": team.company_id.id,
+                **vals,
+            }
+        )
+
+    @classmethod
     def _create_handbook_lead(cls, **vals):
         """Tech Co. of the handbook: needs scored 4 + 5 + 3 = 12."""
         values = {

@@ -45,27 +45,22 @@ class CockpitCommon(SalesToolkitCommon):
             "date_to": cls.today + timedelta(days=20),
             "kpi": "revenue",
             "target_value": 1_000_000,
-            "owner_id": cls.manager.id,
-            "company_id": cls.company.id,
-            **vals,
         }
-        target = cls.env["sales_toolkit.target"].create(values)
-        target.action_confirm()
-        return target
+        return cls._create_target(**dict(values, **vals))
 
     @classmethod
     def _task(cls, days_late, **vals):
         deadline = cls.today - timedelta(days=days_late)
-        values = {
-            "name": "Cockpit task",
-            "user_id": cls.salesman.id,
-            "reviewer_id": cls.leader.id,
-            "date_start": deadline - timedelta(days=10),
-            "date_deadline": deadline,
-            "company_id": cls.company.id,
-            **vals,
-        }
-        return cls.env["sales_toolkit.task"].create(values)
+        return cls._create_task(
+            **dict(
+                {
+                    "name": "Cockpit task",
+                    "date_start": deadline - timedelta(days=10),
+                    "date_deadline": deadline,
+                },
+                **vals,
+            )
+        )
 
     @classmethod
     def _care_plan(cls, next_date, **vals):
@@ -151,18 +146,9 @@ class CockpitCommon(SalesToolkitCommon):
     def _create_meeting_items(cls):
         """Meeting action items: open, done, and one of a cancelled meeting."""
         today = cls.today
-        meeting_values = {
-            "team_id": cls.team.id,
-            "user_id": cls.leader.id,
-            "followup_user_id": cls.leader.id,
-            "date_start": datetime.combine(today - timedelta(days=7), datetime.min.time()),
-            "date_end": datetime.combine(today - timedelta(days=7), datetime.min.time()) + timedelta(hours=2),
-            "company_id": cls.company.id,
-        }
-        meeting = cls.env["sales_toolkit.review.meeting"].create(dict(meeting_values, name="Weekly review"))
-        cancelled = cls.env["sales_toolkit.review.meeting"].create(
-            dict(meeting_values, name="Cancelled review", state="cancelled")
-        )
+        start = datetime.combine(today - timedelta(days=7), datetime.min.time())
+        meeting = cls._create_meeting(cls.team, start, name="Weekly review")
+        cancelled = cls._create_meeting(cls.team, start, name="Cancelled review", state="cancelled")
         cls.item_open = cls._task(-5, name="Item open (Zhang)", meeting_id=meeting.id)
         cls._task(-5, name="Item done", meeting_id=meeting.id, state="done", date_done=today)
         cls._task(-5, name="Item of a cancelled meeting", meeting_id=cancelled.id)

@@ -254,17 +254,17 @@ class TestJobIsolation(SalesToolkitCommon):
     # ------------------------------------------------------------------ targets
 
     def _target(self, name, **vals):
-        values = {
-            "name": name,
-            "date_from": date(2026, 1, 1),
-            "target_value": 1000,
-            "owner_id": self.salesman.id,
-            "company_id": self.company.id,
-            **vals,
-        }
-        target = self.env["sales_toolkit.target"].create(values)
-        target.action_confirm()
-        return target
+        return self._create_target(
+            **dict(
+                {
+                    "name": name,
+                    "date_from": date(2026, 1, 1),
+                    "target_value": 1000,
+                    "owner_id": self.salesman.id,
+                },
+                **vals,
+            )
+        )
 
     def test_target_figures_job(self):
         good = self._target("Good")

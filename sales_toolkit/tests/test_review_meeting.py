@@ -23,17 +23,10 @@ class ReviewMeetingCommon(SalesToolkitCommon):
     def _meeting(cls, **vals):
         values = {
             "name": "2024 Q1 review",
-            "team_id": cls.team.id,
-            "user_id": cls.leader.id,
-            "followup_user_id": cls.leader.id,
-            "date_start": datetime(2024, 4, 5, 6, 0),
-            "date_end": datetime(2024, 4, 5, 8, 0),
             "place": "Meeting room 3",
             "attendee_ids": [Command.set((cls.leader | cls.salesman | cls.manager).ids)],
-            "company_id": cls.company.id,
-            **vals,
         }
-        return cls.env["sales_toolkit.review.meeting"].create(values)
+        return cls._create_meeting(cls.team, datetime(2024, 4, 5, 6, 0), **dict(values, **vals))
 
     @classmethod
     def _item(cls, meeting, **vals):

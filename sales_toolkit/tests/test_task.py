@@ -20,16 +20,12 @@ class TaskCommon(SalesToolkitCommon):
     def _task(cls, **vals):
         values = {
             "name": "Q1 task",
-            "user_id": cls.salesman.id,
-            "reviewer_id": cls.leader.id,
             "date_start": date(2021, 1, 1),
             "date_deadline": date(2021, 3, 31),
             "target_qty": 20,
             "unit": "leads",
-            "company_id": cls.company.id,
-            **vals,
         }
-        return cls.env["sales_toolkit.task"].create(values)
+        return cls._create_task(**dict(values, **vals))
 
 
 @tagged("post_install", "-at_install")
