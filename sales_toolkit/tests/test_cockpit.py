@@ -51,16 +51,12 @@ class CockpitCommon(SalesToolkitCommon):
     @classmethod
     def _task(cls, days_late, **vals):
         deadline = cls.today - timedelta(days=days_late)
-        return cls._create_task(
-            **dict(
-                {
-                    "name": "Cockpit task",
-                    "date_start": deadline - timedelta(days=10),
-                    "date_deadline": deadline,
-                },
-                **vals,
-            )
-        )
+        values = {
+            "name": "Cockpit task",
+            "date_start": deadline - timedelta(days=10),
+            "date_deadline": deadline,
+        }
+        return cls._create_task(**dict(values, **vals))
 
     @classmethod
     def _care_plan(cls, next_date, **vals):

@@ -254,17 +254,13 @@ class TestJobIsolation(SalesToolkitCommon):
     # ------------------------------------------------------------------ targets
 
     def _target(self, name, **vals):
-        return self._create_target(
-            **dict(
-                {
-                    "name": name,
-                    "date_from": date(2026, 1, 1),
-                    "target_value": 1000,
-                    "owner_id": self.salesman.id,
-                },
-                **vals,
-            )
-        )
+        values = {
+            "name": name,
+            "date_from": date(2026, 1, 1),
+            "target_value": 1000,
+            "owner_id": self.salesman.id,
+        }
+        return self._create_target(**dict(values, **vals))
 
     def test_target_figures_job(self):
         good = self._target("Good")
