@@ -182,6 +182,22 @@ class Json2Common(HttpCase):
         self.assertEqual(body["name"], f"odoo.exceptions.{error}")
         self.assertEqual(body["message"], message)
 
+    def assertCallSucceeds(self, key, model, method, **body):
+        """Call ``model.method(**body)`` with ``key``, check it succeeded and return the response."""
+        response = self._call(key, model, method, **body)
+        self.assertEqual(response.status_code, HTTPStatus.OK, response.text)
+        return response
+
+    def assertWriteCallSucceeds(self, key, record, vals):
+        """Writing ``vals`` on ``record`` with ``key`` succeeds."""
+        self.assertCallSucceeds(key, record._name, "write", ids=record.ids, vals=vals)
+
+    def assertWriteCallRefused(
+        self, key, record, vals, error, message, status=HTTPStatus.UNPROCESSABLE_ENTITY
+    ):
+        """Writing ``vals`` on ``record`` with ``key`` is refused with ``error`` and ``message``."""
+        self.assertCallRefused(key, record._name, "write", error, message, status, ids=record.ids, vals=vals)
+
     def assertCallRefused(
         self, key, model, method, error, message, status=HTTPStatus.UNPROCESSABLE_ENTITY, **body
     ):

@@ -449,15 +449,10 @@ class TestIntegrityJson2(Json2Common):
         )
 
     def test_rep_cannot_move_a_plan_to_another_company(self):
-        response = self._call(
+        self.assertWriteCallRefused(
             self.rep_key,
-            "sales_toolkit.care.plan",
-            "write",
-            ids=self.plan.ids,
-            vals={"company_id": self.company_b.id},
-        )
-        self.assertApiRefused(
-            response,
+            self.plan,
+            {"company_id": self.company_b.id},
             "AccessError",
             "You do not work for API Company B: put the Relationship Care Plan in one of your companies.",
             HTTPStatus.FORBIDDEN,
@@ -465,15 +460,10 @@ class TestIntegrityJson2(Json2Common):
         self.assertEqual(self.plan.company_id, self.env.company)
 
     def test_rep_cannot_move_a_log_onto_a_colleague_s_plan(self):
-        response = self._call(
+        self.assertWriteCallRefused(
             self.rep_key,
-            "sales_toolkit.care.log",
-            "write",
-            ids=self.log.ids,
-            vals={"plan_id": self.other_plan.id},
-        )
-        self.assertApiRefused(
-            response,
+            self.log,
+            {"plan_id": self.other_plan.id},
             "AccessError",
             "You may not modify this Relationship Care Plan, so you cannot add a Relationship Care "
             "Execution to it or move one to or from it: ask its owner or a sales manager.",
@@ -482,10 +472,14 @@ class TestIntegrityJson2(Json2Common):
         self.assertEqual(self.log.plan_id, self.plan)
 
     def test_rep_cannot_assign_an_activity_to_who_cannot_open_the_plan(self):
-        response = self._call(
+        self.assertCallRefused(
             self.rep_key,
             "mail.activity",
             "create",
+            "UserError",
+            f"API Colleague cannot open Relationship Care Plan “{self.plan.name}”: assign the activity "
+            "to someone who can, or give API Colleague access first.",
+            HTTPStatus.UNPROCESSABLE_ENTITY,
             vals_list=[
                 {
                     "res_model_id": self.env["ir.model"]._get_id("sales_toolkit.care.plan"),
@@ -494,12 +488,5 @@ class TestIntegrityJson2(Json2Common):
                     "user_id": self.colleague.id,
                 }
             ],
-        )
-        self.assertApiRefused(
-            response,
-            "UserError",
-            f"API Colleague cannot open Relationship Care Plan “{self.plan.name}”: assign the activity "
-            "to someone who can, or give API Colleague access first.",
-            HTTPStatus.UNPROCESSABLE_ENTITY,
         )
         self.assertFalse(self.plan.activity_ids)
