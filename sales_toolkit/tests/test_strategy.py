@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged, users
 from odoo.tools import mute_logger
 
-from .common import SalesToolkitCommon, create_team
+from .common import SalesToolkitCommon, create_team, render_html
 
 
 @tagged("post_install", "-at_install")
@@ -338,11 +338,7 @@ class TestStrategy(SalesToolkitCommon):
     def test_report(self):
         strategy = self._strategy()
         other = self._strategy(name="Key account: Tech Co.")
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html("sales_toolkit.report_strategy", (strategy | other).ids)[0]
-            .decode()
-        )
+        html = render_html(self.env, "sales_toolkit.report_strategy", strategy | other)
         self.assertEqual(html.count('class="page o_toolkit_strategy"'), 2, "one document per strategy")
         for text in (
             "Sales Strategy Plan",
@@ -440,11 +436,7 @@ class TestStrategy(SalesToolkitCommon):
         self.assertAlmostEqual(strategy.target_completion, 75)
         form = strategy.get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertIn('name="completion_rate" widget="progressbar"', form)
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html("sales_toolkit.report_strategy", strategy.ids)[0]
-            .decode()
-        )
+        html = render_html(self.env, "sales_toolkit.report_strategy", strategy)
         self.assertIn("East China revenue", html)
         self.assertIn("100</span> %", html)
         self.assertIn("50</span> %", html)
@@ -462,10 +454,7 @@ class TestStrategy(SalesToolkitCommon):
         # nor printed for them: the report shows what the form shows
         self.assertNotIn(
             "East China revenue",
-            self.env["ir.actions.report"]
-            .with_user(self.salesman)
-            ._render_qweb_html("sales_toolkit.report_strategy", strategy.ids)[0]
-            .decode(),
+            render_html(self.env(user=self.salesman), "sales_toolkit.report_strategy", strategy),
         )
         # targets of another company cannot be linked
         target_b = self.env["sales_toolkit.target"].create(
