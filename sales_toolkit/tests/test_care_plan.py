@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
-from .common import SalesToolkitCommon
+from .common import SalesToolkitCommon, render_html
 
 
 @tagged("post_install", "-at_install")
@@ -186,11 +186,7 @@ class TestCarePlan(SalesToolkitCommon):
                 "evaluation": "satisfied",
             }
         )
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html("sales_toolkit.report_care_plan", plan.ids)[0]
-            .decode()
-        )
+        html = render_html(self.env, "sales_toolkit.report_care_plan", plan)
         self.assertIn("Relationship Care Plan", html)
         self.assertIn("“Useful”", html)
         self.assertEqual(html.count('class="page"'), 1)

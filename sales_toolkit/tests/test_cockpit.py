@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged, users, warmup
 
-from .common import SalesToolkitCommon
+from .common import SalesToolkitCommon, create_team
 
 
 class CockpitCommon(SalesToolkitCommon):
@@ -14,13 +14,8 @@ class CockpitCommon(SalesToolkitCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.today = cls.company._toolkit_today()
-        cls.team = cls.env["crm.team"].create(
-            {
-                "name": "Cockpit Team",
-                "company_id": cls.company.id,
-                "user_id": cls.leader.id,
-                "member_ids": [Command.link(cls.salesman.id), Command.link(cls.salesman_2.id)],
-            }
+        cls.team = create_team(
+            cls.env, "Cockpit Team", cls.leader, cls.salesman | cls.salesman_2, company_id=cls.company.id
         )
         cls.customer = cls.env["res.partner"].create({"name": "Cockpit Customer", "is_company": True})
 
@@ -50,27 +45,18 @@ class CockpitCommon(SalesToolkitCommon):
             "date_to": cls.today + timedelta(days=20),
             "kpi": "revenue",
             "target_value": 1_000_000,
-            "owner_id": cls.manager.id,
-            "company_id": cls.company.id,
         }
-        values.update(vals)
-        target = cls.env["sales_toolkit.target"].create(values)
-        target.action_confirm()
-        return target
+        return cls._create_target(**dict(values, **vals))
 
     @classmethod
     def _task(cls, days_late, **vals):
         deadline = cls.today - timedelta(days=days_late)
         values = {
             "name": "Cockpit task",
-            "user_id": cls.salesman.id,
-            "reviewer_id": cls.leader.id,
             "date_start": deadline - timedelta(days=10),
             "date_deadline": deadline,
-            "company_id": cls.company.id,
         }
-        values.update(vals)
-        return cls.env["sales_toolkit.task"].create(values)
+        return cls._create_task(**dict(values, **vals))
 
     @classmethod
     def _care_plan(cls, next_date, **vals):
@@ -79,20 +65,33 @@ class CockpitCommon(SalesToolkitCommon):
             "user_id": cls.salesman.id,
             "date_start": cls.today - timedelta(days=100),
             "action_ids": [Command.create({"name": "Call", "action_type": "call", "next_date": next_date})],
+            **vals,
         }
-        values.update(vals)
         return cls.env["sales_toolkit.care.plan"].create(values)
 
     @classmethod
     def _create_work(cls):
-        today = cls.today
-        # follow-ups: overdue, due today, stale (three calls without progress)
+        cls._create_followups()
+        cls._create_targets()
+        cls._create_care_plans()
+        cls._create_tasks()
+        cls._create_meeting_items()
+        cls._create_behaviour_ratings()
+        cls._create_company_b_work()
+
+    @classmethod
+    def _create_followups(cls):
+        """Follow-ups: overdue, due today, stale (three calls without progress)."""
         cls.lead_overdue = cls._overdue_lead(name="Overdue (Zhang)")
         cls.lead_overdue_2 = cls._overdue_lead(name="Overdue (Li)", user_id=cls.salesman_2.id)
         cls.lead_due = cls._lead_with_followups(cls.company.toolkit_cadence_low_days, name="Due (Zhang)")
         cls.lead_stale = cls._lead_with_followups(0, count=3, name="Stale (Zhang)")
         cls._lead_with_followups(0, name="On track (Zhang)")
-        # targets: a company target behind, a rep's target on track; draft and past ones never count
+
+    @classmethod
+    def _create_targets(cls):
+        """Targets: a company target behind, a rep's target on track; draft and past ones never count."""
+        today = cls.today
         cls.target_company = cls._target(name="Company revenue", target_value=10**12)
         cls._create_lead(name="Won (Zhang)").action_set_won()
         cls.target_rep = cls._target(
@@ -118,35 +117,42 @@ class CockpitCommon(SalesToolkitCommon):
             date_to=today - timedelta(days=370),
             owner_id=cls.salesman.id,
         )
-        # care: an action not scheduled yet, an activity due, a plan with nothing due
+
+    @classmethod
+    def _create_care_plans(cls):
+        """Care: an action not scheduled yet, an activity due, a plan with nothing due."""
+        today = cls.today
         cls.plan_due = cls._care_plan(today - timedelta(days=1))
         cls.plan_activity = cls._care_plan(today + timedelta(days=10), user_id=cls.salesman_2.id)
         cls.plan_activity.activity_schedule(
             "mail.mail_activity_data_todo", date_deadline=today, user_id=cls.salesman_2.id, summary="Call"
         )
         cls._care_plan(today + timedelta(days=5))
-        # tasks: late, due today, done late, on time
+
+    @classmethod
+    def _create_tasks(cls):
+        """Tasks: late, due today, done late, on time."""
+        today = cls.today
         cls.task_late = cls._task(3, name="Late (Zhang)")
         cls.task_today = cls._task(0, name="Today (Li)", user_id=cls.salesman_2.id)
         cls._task(3, name="Done late", state="done", date_done=today)
         cls._task(-5, name="On time")
-        # meeting action items: open, done, and one of a cancelled meeting
-        meeting_values = {
-            "team_id": cls.team.id,
-            "user_id": cls.leader.id,
-            "followup_user_id": cls.leader.id,
-            "date_start": datetime.combine(today - timedelta(days=7), datetime.min.time()),
-            "date_end": datetime.combine(today - timedelta(days=7), datetime.min.time()) + timedelta(hours=2),
-            "company_id": cls.company.id,
-        }
-        meeting = cls.env["sales_toolkit.review.meeting"].create(dict(meeting_values, name="Weekly review"))
-        cancelled = cls.env["sales_toolkit.review.meeting"].create(
-            dict(meeting_values, name="Cancelled review", state="cancelled")
-        )
+
+    @classmethod
+    def _create_meeting_items(cls):
+        """Meeting action items: open, done, and one of a cancelled meeting."""
+        today = cls.today
+        start = datetime.combine(today - timedelta(days=7), datetime.min.time())
+        meeting = cls._create_meeting(cls.team, start, name="Weekly review")
+        cancelled = cls._create_meeting(cls.team, start, name="Cancelled review", state="cancelled")
         cls.item_open = cls._task(-5, name="Item open (Zhang)", meeting_id=meeting.id)
         cls._task(-5, name="Item done", meeting_id=meeting.id, state="done", date_done=today)
         cls._task(-5, name="Item of a cancelled meeting", meeting_id=cancelled.id)
-        # behaviour ratings: two due (one rated by Zhang), one rated already
+
+    @classmethod
+    def _create_behaviour_ratings(cls):
+        """Behaviour ratings: two due (one rated by Zhang), one rated already."""
+        today = cls.today
         training = cls.env["sales_toolkit.training"].create(
             {
                 "name": "Selling skills",
@@ -166,7 +172,11 @@ class CockpitCommon(SalesToolkitCommon):
         Participant.create(
             {"training_id": training.id, "user_id": cls.leader.id, "behaviour_rating": 4}
         ).behaviour_due_date = today - timedelta(days=12)
-        # company B: counted nowhere in company A
+
+    @classmethod
+    def _create_company_b_work(cls):
+        """Company B: counted nowhere in company A."""
+        today = cls.today
         cls.b_records = {
             "targets_current": cls._target(
                 name="B target", company_id=cls.company_b.id, owner_id=cls.salesman_b.id

@@ -197,8 +197,8 @@ class TestServiceLevel(SalesToolkitCommon):
             "summary": "Machine stopped",
             "kind": "issue",
             "reported_date": self.reported,
+            **vals,
         }
-        values.update(vals)
         return self.env["sales_toolkit.followup"].create(values)
 
     def test_deadlines_follow_the_tier_policy(self):

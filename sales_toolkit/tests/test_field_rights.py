@@ -10,7 +10,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
-from .common import SalesToolkitCommon
+from .common import SalesToolkitCommon, create_team
 
 SYSTEM_REFUSAL = "is kept by the toolkit itself"
 LEADER_REFUSAL = "Only sales team leaders and managers can change"
@@ -20,16 +20,8 @@ class FieldRightsCommon(SalesToolkitCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.team = cls.env["crm.team"].create(
-            {"name": "Rights Team", "user_id": cls.leader.id, "member_ids": [Command.link(cls.salesman.id)]}
-        )
-        cls.other_team = cls.env["crm.team"].create(
-            {
-                "name": "Other Rights Team",
-                "user_id": cls.manager.id,
-                "member_ids": [Command.link(cls.salesman_2.id)],
-            }
-        )
+        cls.team = create_team(cls.env, "Rights Team", cls.leader, cls.salesman)
+        cls.other_team = create_team(cls.env, "Other Rights Team", cls.manager, cls.salesman_2)
         cls.team_b = cls.env["crm.team"].create(
             {"name": "Rights Team B", "company_id": cls.company_b.id, "user_id": cls.salesman_b.id}
         )

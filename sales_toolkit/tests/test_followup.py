@@ -7,7 +7,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged, users
 
-from .common import SalesToolkitCommon
+from .common import SalesToolkitCommon, render_html
 
 
 @tagged("post_install", "-at_install")
@@ -293,11 +293,7 @@ class TestFollowup(SalesToolkitCommon):
             lead, summary="Sent the quote", customer_feedback="We will discuss internally", channel="email"
         )
         self._log(lead, summary="Samples agreed", date=self.today - timedelta(days=3))
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html("sales_toolkit.report_followup_record", lead.ids)[0]
-            .decode()
-        )
+        html = render_html(self.env, "sales_toolkit.report_followup_record", lead)
         self.assertEqual(html.count('class="page"'), 1)
         self.assertIn("Follow-up Record", html)
         self.assertIn("“We will discuss internally”", html)

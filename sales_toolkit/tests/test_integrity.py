@@ -3,9 +3,9 @@ from http import HTTPStatus
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from .common import Json2Common, SalesToolkitCommon
+from .common import Json2Common, SalesToolkitCommon, create_team, sales_user
 
 FOREIGN_COMPANY = "You do not work for Toolkit Company B"
 FOREIGN_PARENT = "You may not modify this"
@@ -19,16 +19,8 @@ class IntegrityCommon(SalesToolkitCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.team = cls.env["crm.team"].create(
-            {
-                "name": "Integrity Team",
-                "user_id": cls.leader.id,
-                "member_ids": [Command.link(cls.salesman.id)],
-            }
-        )
-        cls.other_team = cls.env["crm.team"].create(
-            {"name": "Other Integrity Team", "member_ids": [Command.link(cls.salesman_2.id)]}
-        )
+        cls.team = create_team(cls.env, "Integrity Team", cls.leader, cls.salesman)
+        cls.other_team = create_team(cls.env, "Other Integrity Team", None, cls.salesman_2)
         cls.customer = cls.env["res.partner"].create({"name": "Integrity Customer", "is_company": True})
         cls.other_customer = cls.env["res.partner"].create(
             {"name": "Colleague's Customer", "is_company": True}
@@ -444,12 +436,8 @@ class TestIntegrityJson2(Json2Common):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.rep = new_test_user(
-            cls.env, "st_api_rep", groups="sales_team.group_sale_salesman", name="API Rep"
-        )
-        cls.colleague = new_test_user(
-            cls.env, "st_api_colleague", groups="sales_team.group_sale_salesman", name="API Colleague"
-        )
+        cls.rep = sales_user(cls.env, "st_api_rep", "rep", "API Rep")
+        cls.colleague = sales_user(cls.env, "st_api_colleague", "rep", "API Colleague")
         cls.company_b = cls.env["res.company"].create({"name": "API Company B"})
         cls.rep_key = cls._api_key(cls.rep)
         Plan = cls.env["sales_toolkit.care.plan"]
@@ -461,15 +449,10 @@ class TestIntegrityJson2(Json2Common):
         )
 
     def test_rep_cannot_move_a_plan_to_another_company(self):
-        response = self._call(
+        self.assertWriteCallRefused(
             self.rep_key,
-            "sales_toolkit.care.plan",
-            "write",
-            ids=self.plan.ids,
-            vals={"company_id": self.company_b.id},
-        )
-        self.assertApiRefused(
-            response,
+            self.plan,
+            {"company_id": self.company_b.id},
             "AccessError",
             "You do not work for API Company B: put the Relationship Care Plan in one of your companies.",
             HTTPStatus.FORBIDDEN,
@@ -477,15 +460,10 @@ class TestIntegrityJson2(Json2Common):
         self.assertEqual(self.plan.company_id, self.env.company)
 
     def test_rep_cannot_move_a_log_onto_a_colleague_s_plan(self):
-        response = self._call(
+        self.assertWriteCallRefused(
             self.rep_key,
-            "sales_toolkit.care.log",
-            "write",
-            ids=self.log.ids,
-            vals={"plan_id": self.other_plan.id},
-        )
-        self.assertApiRefused(
-            response,
+            self.log,
+            {"plan_id": self.other_plan.id},
             "AccessError",
             "You may not modify this Relationship Care Plan, so you cannot add a Relationship Care "
             "Execution to it or move one to or from it: ask its owner or a sales manager.",
@@ -494,10 +472,14 @@ class TestIntegrityJson2(Json2Common):
         self.assertEqual(self.log.plan_id, self.plan)
 
     def test_rep_cannot_assign_an_activity_to_who_cannot_open_the_plan(self):
-        response = self._call(
+        self.assertCallRefused(
             self.rep_key,
             "mail.activity",
             "create",
+            "UserError",
+            f"API Colleague cannot open Relationship Care Plan “{self.plan.name}”: assign the activity "
+            "to someone who can, or give API Colleague access first.",
+            HTTPStatus.UNPROCESSABLE_ENTITY,
             vals_list=[
                 {
                     "res_model_id": self.env["ir.model"]._get_id("sales_toolkit.care.plan"),
@@ -506,12 +488,5 @@ class TestIntegrityJson2(Json2Common):
                     "user_id": self.colleague.id,
                 }
             ],
-        )
-        self.assertApiRefused(
-            response,
-            "UserError",
-            f"API Colleague cannot open Relationship Care Plan “{self.plan.name}”: assign the activity "
-            "to someone who can, or give API Colleague access first.",
-            HTTPStatus.UNPROCESSABLE_ENTITY,
         )
         self.assertFalse(self.plan.activity_ids)

@@ -259,12 +259,8 @@ class TestJobIsolation(SalesToolkitCommon):
             "date_from": date(2026, 1, 1),
             "target_value": 1000,
             "owner_id": self.salesman.id,
-            "company_id": self.company.id,
         }
-        values.update(vals)
-        target = self.env["sales_toolkit.target"].create(values)
-        target.action_confirm()
-        return target
+        return self._create_target(**dict(values, **vals))
 
     def test_target_figures_job(self):
         good = self._target("Good")
@@ -305,8 +301,8 @@ class TestJobIsolation(SalesToolkitCommon):
             "date_start": date(2021, 1, 1),
             "date_deadline": date(2021, 3, 31),
             "target_qty": 5,
+            **vals,
         }
-        values.update(vals)
         return self.env["sales_toolkit.task"].create(values)
 
     def test_task_delay_job(self):
@@ -341,8 +337,8 @@ class TestJobIsolation(SalesToolkitCommon):
             "user_id": self.manager.id,
             "state": "done",
             "participant_ids": [Command.create({"user_id": self.salesman.id})],
+            **vals,
         }
-        values.update(vals)
         return self.env["sales_toolkit.training"].create(values)
 
     def test_training_results_job(self):

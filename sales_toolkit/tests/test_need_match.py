@@ -210,10 +210,8 @@ class TestNeedMatch(SalesToolkitCommon):
         self.env.company.toolkit_match_mode = "normalised"
         self.assertEqual(lead.match_level, "high")
 
-    def test_one_query_regrade_agrees_with_the_compute(self):
-        """The settings' one-UPDATE re-grade (every lead of the companies, from the tables) writes
-        what the compute gives (the leads it computes, from the records), lead by lead: one
-        grading rule, two ways in."""
+    def _varied_leads(self):
+        """Leads of every kind the grading meets, as the re-grade test wants them."""
         Lead = self.env["crm.lead"]
         Need = self.env["sales_toolkit.need"]
         # needs (counts and scores with awkward ratios), budgets (none, only a floor, a ceiling
@@ -236,21 +234,33 @@ class TestNeedMatch(SalesToolkitCommon):
                 lead = Lead.create(vals)
                 Need.create([{"lead_id": lead.id, "name": "Need", "score": score} for score in scores])
                 leads |= lead
+        return leads
+
+    def _stored_grades(self, leads):
+        """The grade columns of ``leads`` as the table holds them, by lead id."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, %s FROM crm_lead WHERE id IN %s",
+                SQL(", ").join(SQL.identifier(fname) for fname in MATCH_GRADE_FIELDS),
+                tuple(leads.ids),
+            )
+        )
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+    def test_one_query_regrade_agrees_with_the_compute(self):
+        """The settings' one-UPDATE re-grade (every lead of the companies, from the tables) writes
+        what the compute gives (the leads it computes, from the records), lead by lead: one
+        grading rule, two ways in."""
+        Lead = self.env["crm.lead"]
+        leads = self._varied_leads()
         self.assertEqual(leads.company_id, self.company | self.company_b)
         self.assertTrue(leads.filtered(lambda lead: not lead.company_id))
         self.env.flush_all()
         fields = MATCH_GRADE_FIELDS
 
         def stored():
-            self.env.flush_all()
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id, %s FROM crm_lead WHERE id IN %s",
-                    SQL(", ").join(SQL.identifier(fname) for fname in fields),
-                    tuple(leads.ids),
-                )
-            )
-            return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+            return self._stored_grades(leads)
 
         def computed_grades():
             for fname in fields:

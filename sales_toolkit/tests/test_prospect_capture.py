@@ -10,7 +10,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged, users
 from odoo.tools import mute_logger
 
-from .common import SalesToolkitCommon
+from .common import SalesToolkitCommon, create_team
 
 VALID_RESIDENT_ID = "11010519491231002X"  # the GB 11643 example, check character X
 VALID_BANK_CARD = "6222 0212 3456 7890 128"  # 19 digits passing the Luhn check
@@ -196,10 +196,7 @@ class TestPiplGuard(SalesToolkitCommon):
     def setUpClass(cls):
         super().setUpClass()
         today = cls.company._toolkit_today()
-        cls.team = cls.env["crm.team"].create(
-            {"name": "PIPL Team", "user_id": cls.leader.id, "company_id": cls.company.id}
-        )
-        cls.env["crm.team.member"].create({"crm_team_id": cls.team.id, "user_id": cls.salesman.id})
+        cls.team = create_team(cls.env, "PIPL Team", cls.leader, cls.salesman, company_id=cls.company.id)
         cls.customer = cls.env["res.partner"].create({"name": "PIPL Customer", "is_company": True})
         as_rep = cls.env(user=cls.salesman)
         cls.lead = cls._create_lead()

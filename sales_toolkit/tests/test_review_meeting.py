@@ -4,21 +4,17 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged, users
 
-from .common import SalesToolkitCommon
+from .common import SalesToolkitCommon, create_team
 
 
 class ReviewMeetingCommon(SalesToolkitCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.team = cls.env["crm.team"].create(
-            {"name": "Review Team", "user_id": cls.leader.id, "company_id": cls.company.id}
+        cls.team = create_team(cls.env, "Review Team", cls.leader, cls.salesman, company_id=cls.company.id)
+        cls.other_team = create_team(
+            cls.env, "Other Review Team", None, cls.salesman_2, company_id=cls.company.id
         )
-        cls.env["crm.team.member"].create({"crm_team_id": cls.team.id, "user_id": cls.salesman.id})
-        cls.other_team = cls.env["crm.team"].create(
-            {"name": "Other Review Team", "company_id": cls.company.id}
-        )
-        cls.env["crm.team.member"].create({"crm_team_id": cls.other_team.id, "user_id": cls.salesman_2.id})
         for user in (cls.salesman, cls.salesman_2, cls.leader, cls.manager):
             user.email = f"{user.login}@example.com"
         cls.meeting = cls._meeting()
@@ -27,17 +23,10 @@ class ReviewMeetingCommon(SalesToolkitCommon):
     def _meeting(cls, **vals):
         values = {
             "name": "2024 Q1 review",
-            "team_id": cls.team.id,
-            "user_id": cls.leader.id,
-            "followup_user_id": cls.leader.id,
-            "date_start": datetime(2024, 4, 5, 6, 0),
-            "date_end": datetime(2024, 4, 5, 8, 0),
             "place": "Meeting room 3",
             "attendee_ids": [Command.set((cls.leader | cls.salesman | cls.manager).ids)],
-            "company_id": cls.company.id,
         }
-        values.update(vals)
-        return cls.env["sales_toolkit.review.meeting"].create(values)
+        return cls._create_meeting(cls.team, datetime(2024, 4, 5, 6, 0), **dict(values, **vals))
 
     @classmethod
     def _item(cls, meeting, **vals):
@@ -46,8 +35,8 @@ class ReviewMeetingCommon(SalesToolkitCommon):
             "user_id": cls.salesman.id,
             "date_start": date(2024, 4, 6),
             "date_deadline": date(2024, 4, 10),
+            **vals,
         }
-        values.update(vals)
         meeting.action_item_ids = [Command.create(values)]
         return meeting.action_item_ids[-1]
 

@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.models import MAGIC_COLUMNS
 from odoo.tests import new_test_user, tagged
 
-from .common import SalesToolkitCommon
+from .common import SalesToolkitCommon, create_team
 
 # Who may do what, as the security files say. Letters: c(reate) r(ead) w(rite) u(nlink).
 # "own" = sales_team.group_sale_salesman (own documents only), "all" = group_sale_salesman_all_leads
@@ -332,29 +332,50 @@ class TestSecurityMatrix(SalesToolkitCommon):
             "public": cls.public,
         }
         # the leader leads the rep's team; the other rep's team has no leader
-        cls.team = cls.env["crm.team"].create(
-            {
-                "name": "Matrix Team",
-                "user_id": cls.leader.id,
-                "member_ids": [Command.link(cls.salesman.id)],
-            }
-        )
-        cls.other_team = cls.env["crm.team"].create(
-            {"name": "Other Matrix Team", "member_ids": [Command.link(cls.salesman_2.id)]}
-        )
+        cls.team = create_team(cls.env, "Matrix Team", cls.leader, cls.salesman)
+        cls.other_team = create_team(cls.env, "Other Matrix Team", None, cls.salesman_2)
         cls.lead_own = cls._create_lead(name="Rep's lead", partner_id=cls.customer.id)
         cls.lead_other = cls._create_lead(name="Other rep's lead", user_id=cls.salesman_2.id)
+        cls.records = {**cls._lead_records(), **cls._work_records(), **cls._training_and_review_records()}
+        records = cls.records
+        cls.field_records = cls._field_records(
+            records["care plan of the rep"],
+            records["target the rep answers for"],
+            records["task of the rep"],
+            records["training the rep takes part in"],
+            records["training line of the rep"],
+            records["problem the rep brings to their meeting"].meeting_id,
+        )
+        cls.field_records.update(
+            {
+                "sales_toolkit.need": records["need of the rep's lead"],
+                "sales_toolkit.followup": records["follow-up the rep logged on their lead"],
+                "sales_toolkit.review.problem": records["problem the rep brings to their meeting"],
+            }
+        )
+
+    @classmethod
+    def _lead_records(cls):
+        """Needs and follow-ups of the rep's lead and of the other rep's lead."""
         Need = cls.env["sales_toolkit.need"]
         Followup = cls.env["sales_toolkit.followup"]
-        need_own = Need.create({"lead_id": cls.lead_own.id, "name": "Faster delivery"})
-        need_other = Need.create({"lead_id": cls.lead_other.id, "name": "Lower price"})
-        followup_own = Followup.with_user(cls.salesman).create(
-            {"lead_id": cls.lead_own.id, "summary": "Called the buyer"}
-        )
-        followup_manager = Followup.with_user(cls.manager).create(
-            {"lead_id": cls.lead_own.id, "summary": "Met the general manager"}
-        )
-        followup_other = Followup.create({"lead_id": cls.lead_other.id, "summary": "Sent the quote"})
+        return {
+            "need of the rep's lead": Need.create({"lead_id": cls.lead_own.id, "name": "Faster delivery"}),
+            "need of another rep's lead": Need.create({"lead_id": cls.lead_other.id, "name": "Lower price"}),
+            "follow-up the rep logged on their lead": Followup.with_user(cls.salesman).create(
+                {"lead_id": cls.lead_own.id, "summary": "Called the buyer"}
+            ),
+            "follow-up a manager logged on the rep's lead": Followup.with_user(cls.manager).create(
+                {"lead_id": cls.lead_own.id, "summary": "Met the general manager"}
+            ),
+            "follow-up of another rep's lead": Followup.create(
+                {"lead_id": cls.lead_other.id, "summary": "Sent the quote"}
+            ),
+        }
+
+    @classmethod
+    def _work_records(cls):
+        """Care plans, targets and tasks of the rep and of the other rep."""
         CarePlan = cls.env["sales_toolkit.care.plan"]
         plan_own = CarePlan.create({"partner_id": cls.customer.id, "user_id": cls.salesman.id})
         plan_other = CarePlan.create(
@@ -363,43 +384,40 @@ class TestSecurityMatrix(SalesToolkitCommon):
                 "user_id": cls.salesman_2.id,
             }
         )
-        action_other = cls.env["sales_toolkit.care.action"].create(
-            {"plan_id": plan_other.id, "name": "Mid-Autumn gift box"}
+        records = {
+            "care plan of the rep": plan_own,
+            "care action of another rep's plan": cls.env["sales_toolkit.care.action"].create(
+                {"plan_id": plan_other.id, "name": "Mid-Autumn gift box"}
+            ),
+        }
+        owners = (
+            (cls.salesman, "Rep Q1", "Visit 5 customers"),
+            (cls.salesman_2, "Other Q1", "Call 20 customers"),
         )
-        Target = cls.env["sales_toolkit.target"]
-        target_own = Target.create(
-            {
-                "name": "Rep Q1",
-                "date_from": date(2024, 1, 1),
-                "owner_id": cls.salesman.id,
-                "target_value": 100,
-            }
-        )
-        target_other = Target.create(
-            {
-                "name": "Other Q1",
-                "date_from": date(2024, 1, 1),
-                "owner_id": cls.salesman_2.id,
-                "target_value": 100,
-            }
-        )
-        Task = cls.env["sales_toolkit.task"]
-        task_own = Task.create(
-            {
-                "name": "Visit 5 customers",
-                "user_id": cls.salesman.id,
-                "date_start": date(2024, 3, 1),
-                "date_deadline": date(2024, 3, 31),
-            }
-        )
-        task_other = Task.create(
-            {
-                "name": "Call 20 customers",
-                "user_id": cls.salesman_2.id,
-                "date_start": date(2024, 3, 1),
-                "date_deadline": date(2024, 3, 31),
-            }
-        )
+        targets = [
+            cls.env["sales_toolkit.target"].create(
+                {"name": name, "date_from": date(2024, 1, 1), "owner_id": user.id, "target_value": 100}
+            )
+            for user, name, _task in owners
+        ]
+        tasks = [
+            cls.env["sales_toolkit.task"].create(
+                {
+                    "name": name,
+                    "user_id": user.id,
+                    "date_start": date(2024, 3, 1),
+                    "date_deadline": date(2024, 3, 31),
+                }
+            )
+            for user, _target, name in owners
+        ]
+        records["target the rep answers for"], records["target of another rep"] = targets
+        records["task of the rep"], records["task of another rep"] = tasks
+        return records
+
+    @classmethod
+    def _training_and_review_records(cls):
+        """A training both reps take part in, and a problem in each team's review meeting."""
         training = cls.env["sales_toolkit.training"].create(
             {
                 "name": "Negotiation training",
@@ -409,63 +427,45 @@ class TestSecurityMatrix(SalesToolkitCommon):
             }
         )
         Participant = cls.env["sales_toolkit.training.participant"]
-        line_own = Participant.create({"training_id": training.id, "user_id": cls.salesman.id})
-        line_other = Participant.create({"training_id": training.id, "user_id": cls.salesman_2.id})
-        Meeting = cls.env["sales_toolkit.review.meeting"]
-        meeting_values = {
-            "name": "Q1 review",
-            "date_start": datetime(2024, 4, 5, 6, 0),
-            "date_end": datetime(2024, 4, 5, 8, 0),
-        }
-        meeting = Meeting.create(
-            dict(
-                meeting_values,
-                team_id=cls.team.id,
-                user_id=cls.leader.id,
-                attendee_ids=[Command.set((cls.leader | cls.salesman).ids)],
-            )
-        )
-        other_meeting = Meeting.create(
-            dict(
-                meeting_values,
-                team_id=cls.other_team.id,
-                user_id=cls.manager.id,
-                attendee_ids=[Command.set((cls.manager | cls.salesman_2).ids)],
-            )
-        )
-        Problem = cls.env["sales_toolkit.review.problem"]
-        problem_own = Problem.create(
-            {"meeting_id": meeting.id, "user_id": cls.salesman.id, "description": "Lost 3 customers"}
-        )
-        problem_other = Problem.create(
-            {"meeting_id": other_meeting.id, "user_id": cls.salesman_2.id, "description": "Late deliveries"}
-        )
-        cls.records = {
-            "need of the rep's lead": need_own,
-            "need of another rep's lead": need_other,
-            "follow-up the rep logged on their lead": followup_own,
-            "follow-up a manager logged on the rep's lead": followup_manager,
-            "follow-up of another rep's lead": followup_other,
-            "care plan of the rep": plan_own,
-            "care action of another rep's plan": action_other,
-            "target the rep answers for": target_own,
-            "target of another rep": target_other,
-            "task of the rep": task_own,
-            "task of another rep": task_other,
-            "training line of the rep": line_own,
-            "training line of another rep": line_other,
+        records = {
+            "training line of the rep": Participant.create(
+                {"training_id": training.id, "user_id": cls.salesman.id}
+            ),
+            "training line of another rep": Participant.create(
+                {"training_id": training.id, "user_id": cls.salesman_2.id}
+            ),
             "training the rep takes part in": training,
-            "problem the rep brings to their meeting": problem_own,
-            "problem of another team's meeting": problem_other,
         }
-        cls.field_records = cls._field_records(plan_own, target_own, task_own, training, line_own, meeting)
-        cls.field_records.update(
-            {
-                "sales_toolkit.need": need_own,
-                "sales_toolkit.followup": followup_own,
-                "sales_toolkit.review.problem": problem_own,
-            }
-        )
+        for key, team, leader, rep, description in (
+            (
+                "problem the rep brings to their meeting",
+                cls.team,
+                cls.leader,
+                cls.salesman,
+                "Lost 3 customers",
+            ),
+            (
+                "problem of another team's meeting",
+                cls.other_team,
+                cls.manager,
+                cls.salesman_2,
+                "Late deliveries",
+            ),
+        ):
+            meeting = cls.env["sales_toolkit.review.meeting"].create(
+                {
+                    "name": "Q1 review",
+                    "date_start": datetime(2024, 4, 5, 6, 0),
+                    "date_end": datetime(2024, 4, 5, 8, 0),
+                    "team_id": team.id,
+                    "user_id": leader.id,
+                    "attendee_ids": [Command.set((leader | rep).ids)],
+                }
+            )
+            records[key] = cls.env["sales_toolkit.review.problem"].create(
+                {"meeting_id": meeting.id, "user_id": rep.id, "description": description}
+            )
+        return records
 
     @classmethod
     def _field_records(cls, plan, target, task, training, line, meeting):

@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged, users
 from odoo.tools import mute_logger
 
-from .common import SalesToolkitCommon
+from .common import SalesToolkitCommon, create_team, render_html
 
 
 @tagged("post_install", "-at_install")
@@ -16,10 +16,7 @@ class TestStrategy(SalesToolkitCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.team = cls.env["crm.team"].create(
-            {"name": "Toolkit East", "user_id": cls.leader.id, "company_id": cls.company.id}
-        )
-        cls.env["crm.team.member"].create({"crm_team_id": cls.team.id, "user_id": cls.salesman.id})
+        cls.team = create_team(cls.env, "Toolkit East", cls.leader, cls.salesman, company_id=cls.company.id)
         cls.team_south = cls.env["crm.team"].create({"name": "Toolkit South", "company_id": cls.company.id})
 
     def _strategy(self, **vals):
@@ -64,8 +61,8 @@ class TestStrategy(SalesToolkitCommon):
                     }
                 )
             ],
+            **vals,
         }
-        values.update(vals)
         return self.env["sales_toolkit.strategy"].create(values)
 
     # ------------------------------------------------------------------
@@ -341,11 +338,7 @@ class TestStrategy(SalesToolkitCommon):
     def test_report(self):
         strategy = self._strategy()
         other = self._strategy(name="Key account: Tech Co.")
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html("sales_toolkit.report_strategy", (strategy | other).ids)[0]
-            .decode()
-        )
+        html = render_html(self.env, "sales_toolkit.report_strategy", strategy | other)
         self.assertEqual(html.count('class="page o_toolkit_strategy"'), 2, "one document per strategy")
         for text in (
             "Sales Strategy Plan",
@@ -418,8 +411,8 @@ class TestStrategy(SalesToolkitCommon):
             "period_type": "custom",
             "date_from": date(2024, 3, 1),
             "date_to": date(2024, 5, 31),
+            **vals,
         }
-        values.update(vals)
         return self.env["sales_toolkit.target"].create(values)
 
     def test_target_completion_on_the_plan(self):
@@ -443,11 +436,7 @@ class TestStrategy(SalesToolkitCommon):
         self.assertAlmostEqual(strategy.target_completion, 75)
         form = strategy.get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertIn('name="completion_rate" widget="progressbar"', form)
-        html = (
-            self.env["ir.actions.report"]
-            ._render_qweb_html("sales_toolkit.report_strategy", strategy.ids)[0]
-            .decode()
-        )
+        html = render_html(self.env, "sales_toolkit.report_strategy", strategy)
         self.assertIn("East China revenue", html)
         self.assertIn("100</span> %", html)
         self.assertIn("50</span> %", html)
@@ -465,10 +454,7 @@ class TestStrategy(SalesToolkitCommon):
         # nor printed for them: the report shows what the form shows
         self.assertNotIn(
             "East China revenue",
-            self.env["ir.actions.report"]
-            .with_user(self.salesman)
-            ._render_qweb_html("sales_toolkit.report_strategy", strategy.ids)[0]
-            .decode(),
+            render_html(self.env(user=self.salesman), "sales_toolkit.report_strategy", strategy),
         )
         # targets of another company cannot be linked
         target_b = self.env["sales_toolkit.target"].create(

@@ -104,8 +104,8 @@ class TargetCommon(SalesToolkitCommon):
             "target_value": 1000,
             "owner_id": cls.manager.id,
             "company_id": cls.company.id,
+            **vals,
         }
-        values.update(vals)
         return cls.env["sales_toolkit.target"].create(values)
 
 

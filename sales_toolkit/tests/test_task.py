@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged, users
 
-from .common import SalesToolkitCommon
+from .common import SalesToolkitCommon, create_team
 
 
 class TaskCommon(SalesToolkitCommon):
@@ -13,27 +13,19 @@ class TaskCommon(SalesToolkitCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.company.partner_id.tz = "Asia/Shanghai"
-        cls.team = cls.env["crm.team"].create(
-            {"name": "Task Team", "user_id": cls.leader.id, "company_id": cls.company.id}
-        )
-        cls.env["crm.team.member"].create({"crm_team_id": cls.team.id, "user_id": cls.salesman.id})
-        cls.other_team = cls.env["crm.team"].create({"name": "Other Team", "company_id": cls.company.id})
-        cls.env["crm.team.member"].create({"crm_team_id": cls.other_team.id, "user_id": cls.salesman_2.id})
+        cls.team = create_team(cls.env, "Task Team", cls.leader, cls.salesman, company_id=cls.company.id)
+        cls.other_team = create_team(cls.env, "Other Team", None, cls.salesman_2, company_id=cls.company.id)
 
     @classmethod
     def _task(cls, **vals):
         values = {
             "name": "Q1 task",
-            "user_id": cls.salesman.id,
-            "reviewer_id": cls.leader.id,
             "date_start": date(2021, 1, 1),
             "date_deadline": date(2021, 3, 31),
             "target_qty": 20,
             "unit": "leads",
-            "company_id": cls.company.id,
         }
-        values.update(vals)
-        return cls.env["sales_toolkit.task"].create(values)
+        return cls._create_task(**dict(values, **vals))
 
 
 @tagged("post_install", "-at_install")

@@ -44,8 +44,8 @@ class TestTraining(SalesToolkitCommon):
             "cost": 600,
             "user_id": cls.manager.id,
             "company_id": cls.company.id,
+            **vals,
         }
-        values.update(vals)
         return cls.env["sales_toolkit.training"].create(values)
 
     @classmethod

@@ -4,12 +4,7 @@ import { stepUtils } from "@web_tour/tour_utils";
 registry.category("web_tour.tours").add("sales_toolkit_followup_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the CRM app",
-            trigger: '.o_app[data-menu-xmlid="crm.crm_menu_root"]',
-            run: "click",
-        },
+        ...stepUtils.goToAppSteps("crm.crm_menu_root", "Open the CRM app"),
         {
             content: "Open the lead",
             trigger: ".o_kanban_record:contains('Tour Follow-up Co.')",

@@ -27,12 +27,7 @@ function addNeed(name, score, row) {
 registry.category("web_tour.tours").add("sales_toolkit_need_match_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the CRM app",
-            trigger: '.o_app[data-menu-xmlid="crm.crm_menu_root"]',
-            run: "click",
-        },
+        ...stepUtils.goToAppSteps("crm.crm_menu_root", "Open the CRM app"),
         {
             content: "The pipeline card shows the intent and the match level",
             trigger:
