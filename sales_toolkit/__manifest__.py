@@ -7,6 +7,8 @@
     "author": "sales_toolkit developers",
     "website": "https://github.com/sales-toolkit/sales_toolkit",
     "license": "LGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["sales-toolkit"],
     "depends": ["crm", "sale", "web_hierarchy"],
     "data": [
         "security/ir.model.access.csv",

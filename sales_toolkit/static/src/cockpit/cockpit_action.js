@@ -1,9 +1,9 @@
-import { Component, onWillStart, useState } from "@odoo/owl";
-import { _t } from "@web/core/l10n/translation";
-import { registry } from "@web/core/registry";
-import { useService } from "@web/core/utils/hooks";
-import { Layout } from "@web/search/layout";
-import { standardActionServiceProps } from "@web/webclient/actions/action_service";
+import {Component, onWillStart, useState} from "@odoo/owl";
+import {_t} from "@web/core/l10n/translation";
+import {registry} from "@web/core/registry";
+import {useService} from "@web/core/utils/hooks";
+import {Layout} from "@web/search/layout";
+import {standardActionServiceProps} from "@web/webclient/actions/action_service";
 
 const STATUS_CLASSES = {
     on_track: "bg-success",
@@ -17,24 +17,28 @@ const STATUS_CLASSES = {
  */
 export class SalesToolkitCockpit extends Component {
     static template = "sales_toolkit.Cockpit";
-    static components = { Layout };
-    static props = { ...standardActionServiceProps };
+    static components = {Layout};
+    static props = {...standardActionServiceProps};
 
     setup() {
         this.orm = useService("orm");
         this.action = useService("action");
-        this.state = useState({ data: null, loading: false });
+        this.state = useState({data: null, loading: false});
         onWillStart(() => this.load());
     }
 
     get display() {
-        return { controlPanel: {} };
+        return {controlPanel: {}};
     }
 
     async load() {
         this.state.loading = true;
         try {
-            this.state.data = await this.orm.call("sales_toolkit.cockpit", "get_cockpit_data", []);
+            this.state.data = await this.orm.call(
+                "sales_toolkit.cockpit",
+                "get_cockpit_data",
+                []
+            );
         } finally {
             this.state.loading = false;
         }
@@ -63,7 +67,7 @@ export class SalesToolkitCockpit extends Component {
     }
 
     paceTitle(target) {
-        return _t("Expected by now: %(rate)s", { rate: `${target.expected} %` });
+        return _t("Expected by now: %(rate)s", {rate: `${target.expected} %`});
     }
 }
 

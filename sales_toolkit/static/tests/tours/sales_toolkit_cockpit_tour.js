@@ -1,5 +1,5 @@
-import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import {registry} from "@web/core/registry";
+import {stepUtils} from "@web_tour/tour_utils";
 
 registry.category("web_tour.tours").add("sales_toolkit_cockpit_tour", {
     url: "/odoo",
@@ -12,23 +12,28 @@ registry.category("web_tour.tours").add("sales_toolkit_cockpit_tour", {
         },
         {
             content: "The manager sees the whole team",
-            trigger: ".o_sales_toolkit_cockpit .o_sales_toolkit_cockpit_scope:contains('Team view')",
+            trigger:
+                ".o_sales_toolkit_cockpit .o_sales_toolkit_cockpit_scope:contains('Team view')",
         },
         {
             content: "Every section has its card",
-            trigger: ".o_sales_toolkit_cockpit .o_sales_toolkit_cockpit_section[data-section=training]",
+            trigger:
+                ".o_sales_toolkit_cockpit .o_sales_toolkit_cockpit_section[data-section=training]",
         },
         {
             content: "Refresh the figures",
-            trigger: ".o_sales_toolkit_cockpit .o_sales_toolkit_cockpit_refresh:enabled",
+            trigger:
+                ".o_sales_toolkit_cockpit .o_sales_toolkit_cockpit_refresh:enabled",
             run: "click",
         },
         {
-            trigger: ".o_sales_toolkit_cockpit .o_sales_toolkit_cockpit_refresh:enabled",
+            trigger:
+                ".o_sales_toolkit_cockpit .o_sales_toolkit_cockpit_refresh:enabled",
         },
         {
             content: "Open the delayed tasks",
-            trigger: ".o_sales_toolkit_cockpit .o_sales_toolkit_cockpit_tile[data-tile=tasks_late]",
+            trigger:
+                ".o_sales_toolkit_cockpit .o_sales_toolkit_cockpit_tile[data-tile=tasks_late]",
             run: "click",
         },
         {
@@ -40,15 +45,18 @@ registry.category("web_tour.tours").add("sales_toolkit_cockpit_tour", {
         },
         {
             content: "Tasks on time are not in it",
-            trigger: ".o_list_view:not(:has(.o_data_row:contains('Cockpit tour future task')))",
+            trigger:
+                ".o_list_view:not(:has(.o_data_row:contains('Cockpit tour future task')))",
         },
         {
             content: "Back to the cockpit",
-            trigger: ".o_breadcrumb .o_back_button, .o_breadcrumb li.breadcrumb-item:first-child a",
+            trigger:
+                ".o_breadcrumb .o_back_button, .o_breadcrumb li.breadcrumb-item:first-child a",
             run: "click",
         },
         {
-            trigger: ".o_sales_toolkit_cockpit .o_sales_toolkit_cockpit_tile[data-tile=tasks_late]",
+            trigger:
+                ".o_sales_toolkit_cockpit .o_sales_toolkit_cockpit_tile[data-tile=tasks_late]",
         },
     ],
 });

@@ -1,5 +1,5 @@
-import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import {registry} from "@web/core/registry";
+import {stepUtils} from "@web_tour/tour_utils";
 
 registry.category("web_tour.tours").add("sales_toolkit_followup_tour", {
     url: "/odoo",
@@ -30,7 +30,7 @@ registry.category("web_tour.tours").add("sales_toolkit_followup_tour", {
         },
         {
             trigger: ".modal .o_field_widget[name=next_action_deadline] input",
-            run: `edit ${luxon.DateTime.now().plus({ days: 3 }).toFormat("MM/dd/yyyy")}`,
+            run: `edit ${luxon.DateTime.now().plus({days: 3}).toFormat("MM/dd/yyyy")}`,
         },
         {
             content: "Close the date picker",
@@ -44,7 +44,8 @@ registry.category("web_tour.tours").add("sales_toolkit_followup_tour", {
         },
         {
             content: "The activity is scheduled on the lead",
-            trigger: ".o-mail-Activity:contains('Send the quote and a competitor comparison')",
+            trigger:
+                ".o-mail-Activity:contains('Send the quote and a competitor comparison')",
         },
         {
             content: "Open the Follow-ups page",
@@ -52,7 +53,8 @@ registry.category("web_tour.tours").add("sales_toolkit_followup_tour", {
             run: "click",
         },
         {
-            trigger: ".o_field_widget[name=followup_ids] .o_data_row:contains('Presented the 15-25% cost cut')",
+            trigger:
+                ".o_field_widget[name=followup_ids] .o_data_row:contains('Presented the 15-25% cost cut')",
         },
     ],
 });

@@ -1,5 +1,5 @@
-import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_utils";
+import {registry} from "@web/core/registry";
+import {stepUtils} from "@web_tour/tour_utils";
 
 const needs = ".o_field_widget[name=need_ids]";
 
@@ -34,7 +34,8 @@ registry.category("web_tour.tours").add("sales_toolkit_need_match_tour", {
                 ".o_kanban_record:contains('Tour Tech Co.') .o_field_widget[name=match_level]:contains('Medium Match')",
         },
         {
-            trigger: ".o_kanban_record:contains('Tour Tech Co.') .o_field_widget[name=intent_tier]:contains('High Intent')",
+            trigger:
+                ".o_kanban_record:contains('Tour Tech Co.') .o_field_widget[name=intent_tier]:contains('High Intent')",
         },
         {
             content: "Open the lead",
@@ -76,7 +77,8 @@ registry.category("web_tour.tours").add("sales_toolkit_need_match_tour", {
         },
         {
             content: "Back to the pipeline",
-            trigger: ".o_breadcrumb .o_back_button a, .o_breadcrumb li.breadcrumb-item a",
+            trigger:
+                ".o_breadcrumb .o_back_button a, .o_breadcrumb li.breadcrumb-item a",
             run: "click",
         },
         {
