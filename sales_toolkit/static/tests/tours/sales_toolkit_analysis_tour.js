@@ -1,11 +1,12 @@
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 registry.category("web_tour.tours").add("sales_toolkit_analysis_tour", {
     url: "/odoo/action-sales_toolkit.sales_toolkit_analysis_action",
     steps: () => [
         {
             content: "New analysis sheet (this quarter, whole company)",
-            trigger: ".o_control_panel .o-kanban-button-new, .o_control_panel .o_list_button_add",
+            trigger:
+                ".o_control_panel .o-kanban-button-new, .o_control_panel .o_list_button_add",
             run: "click",
         },
         {
@@ -15,7 +16,8 @@ registry.category("web_tour.tours").add("sales_toolkit_analysis_tour", {
         },
         {
             content: "The sheet is generated and saved",
-            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Generated')",
+            trigger:
+                ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Generated')",
         },
         {
             trigger: ".o_form_view .o_form_saved",
@@ -31,11 +33,13 @@ registry.category("web_tour.tours").add("sales_toolkit_analysis_tour", {
         },
         {
             content: "Pick the kind of cause",
-            trigger: ".modal .o_field_widget[name=root_cause_category] .o_select_menu_toggler",
+            trigger:
+                ".modal .o_field_widget[name=root_cause_category] .o_select_menu_toggler",
             run: "click",
         },
         {
-            trigger: ".o_select_menu_menu .o_select_menu_item:contains('Customer count')",
+            trigger:
+                ".o_select_menu_menu .o_select_menu_item:contains('Customer count')",
             run: "click",
         },
         {
@@ -45,16 +49,19 @@ registry.category("web_tour.tours").add("sales_toolkit_analysis_tour", {
         },
         {
             content: "Add an improvement action",
-            trigger: ".modal .o_field_widget[name=action_ids] .o_field_x2many_list_row_add a",
+            trigger:
+                ".modal .o_field_widget[name=action_ids] .o_field_x2many_list_row_add a",
             run: "click",
         },
         {
-            trigger: ".modal .o_field_widget[name=action_ids] .o_data_row .o_field_widget[name=name] textarea",
+            trigger:
+                ".modal .o_field_widget[name=action_ids] .o_data_row .o_field_widget[name=name] textarea",
             run: "edit Visit both key accounts with the new price list",
         },
         {
-            trigger: ".modal .o_field_widget[name=action_ids] .o_data_row .o_field_widget[name=date_deadline] input",
-            run: `edit ${luxon.DateTime.now().plus({ days: 10 }).toFormat("MM/dd/yyyy")}`,
+            trigger:
+                ".modal .o_field_widget[name=action_ids] .o_data_row .o_field_widget[name=date_deadline] input",
+            run: `edit ${luxon.DateTime.now().plus({days: 10}).toFormat("MM/dd/yyyy")}`,
         },
         {
             content: "Close the date picker",
@@ -79,7 +86,8 @@ registry.category("web_tour.tours").add("sales_toolkit_analysis_tour", {
         },
         {
             content: "Open the tasks",
-            trigger: ".o_main_navbar button:contains('Execution'), .o_main_navbar .dropdown-toggle:contains('Execution')",
+            trigger:
+                ".o_main_navbar button:contains('Execution'), .o_main_navbar .dropdown-toggle:contains('Execution')",
             run: "click",
         },
         {
@@ -88,7 +96,8 @@ registry.category("web_tour.tours").add("sales_toolkit_analysis_tour", {
         },
         {
             content: "The action is a task of its owner",
-            trigger: ".o_kanban_record:contains('Visit both key accounts with the new price list')",
+            trigger:
+                ".o_kanban_record:contains('Visit both key accounts with the new price list')",
         },
     ],
 });
