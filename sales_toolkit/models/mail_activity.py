@@ -53,6 +53,25 @@ class MailActivity(models.Model):
                     )
                 )
 
+    def _toolkit_keep_todo(self, host, values, feedback=False):
+        """Keep ``self``, the one to-do of a toolkit record (or none), in step with it.
+
+        With ``values`` (summary, user, deadline…), write them on the to-do, or schedule a new
+        to-do on ``host`` with them; without, close the to-do: done with ``feedback`` when given,
+        deleted otherwise. Returns the open to-do, if any, for the record to keep.
+        """
+        if not values:
+            if self and feedback:
+                self.action_feedback(feedback=feedback)
+            elif self:
+                self.unlink()
+            return self.browse()
+        if self:
+            self.write(values)
+            return self
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        return host.activity_schedule(activity_type_id=todo.id, **values)
+
     def _action_done(self, feedback=False, attachment_ids=None):
         """An owner who marks the to-do of a strategy milestone done has reached the milestone."""
         milestones = (

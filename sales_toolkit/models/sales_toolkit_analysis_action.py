@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from ..tools.people_fields import internal_user_field
 from .sales_toolkit_field_rights import MANAGERS
 from .sales_toolkit_task import TASK_STATES
 
@@ -23,14 +24,7 @@ class SalesToolkitAnalysisAction(models.Model):
         required=True,
         help="e.g. buy-one-get-one on product line A in April.",
     )
-    user_id = fields.Many2one(
-        "res.users",
-        check_company=True,
-        string="Owner",
-        required=True,
-        default=lambda self: self.env.user,
-        domain="[('share', '=', False)]",
-    )
+    user_id = internal_user_field("Owner", required=True)
     date_deadline = fields.Date(string="Deadline", required=True)
     task_ids = fields.One2many("sales_toolkit.task", "analysis_action_id", string="Tasks")
     task_id = fields.Many2one("sales_toolkit.task", compute="_compute_task_id")

@@ -171,30 +171,23 @@ class SalesToolkitFollowup(models.Model):
 
     def _sync_activity(self):
         """Keep one to-do on the lead per next action: scheduled, moved, closed."""
-        todo = self.env.ref("mail.mail_activity_data_todo")
-        for followup in self:
+        # the next action's owner must be able to open the lead (see mail.activity)
+        checked = self.with_context(toolkit_check_assignee=True)
+        for followup in checked:
             activity = followup.activity_id.exists()
-            if followup.result != "pending" or not followup.next_action:
-                if activity and followup.result == "done":
-                    activity.action_feedback(
-                        feedback=self.env._("Done: %(summary)s", summary=followup.summary)
-                    )
-                elif activity:
-                    activity.unlink()
-                continue
-            values = {
-                "summary": followup.next_action,
-                "user_id": followup.next_action_user_id.id,
-                "date_deadline": followup.next_action_deadline,
-            }
-            # the next action's owner must be able to open the lead (see mail.activity)
-            if activity:
-                activity.with_context(toolkit_check_assignee=True).write(values)
-            else:
-                activity = followup.lead_id.with_context(toolkit_check_assignee=True).activity_schedule(
-                    activity_type_id=todo.id, **values
-                )
-                followup.sudo().activity_id = activity
+            values = (
+                followup.result == "pending"
+                and followup.next_action
+                and {
+                    "summary": followup.next_action,
+                    "user_id": followup.next_action_user_id.id,
+                    "date_deadline": followup.next_action_deadline,
+                }
+            )
+            done = followup.result == "done" and self.env._("Done: %(summary)s", summary=followup.summary)
+            scheduled = activity._toolkit_keep_todo(followup.lead_id, values, feedback=done)
+            if scheduled and not activity:
+                followup.sudo().activity_id = scheduled
 
     def action_mark_responded(self):
         self._set_service_times(responded=True)

@@ -3,6 +3,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.people_fields import internal_user_field, sales_team_field
 from .sales_toolkit_field_rights import LEADERS, SYSTEM
 
 MEETING_STATES = [
@@ -35,24 +36,8 @@ class SalesToolkitReviewMeeting(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
-    team_id = fields.Many2one(
-        "crm.team",
-        string="Sales Team",
-        required=True,
-        index=True,
-        check_company=True,
-        tracking=True,
-        default=lambda self: self.env.user.sale_team_id,
-    )
-    user_id = fields.Many2one(
-        "res.users",
-        check_company=True,
-        string="Organizer",
-        index=True,
-        default=lambda self: self.env.user,
-        domain="[('share', '=', False)]",
-        tracking=True,
-    )
+    team_id = sales_team_field(required=True, index=True, tracking=True)
+    user_id = internal_user_field("Organizer", index=True, tracking=True)
     date_start = fields.Datetime(string="Start", required=True, tracking=True)
     date_end = fields.Datetime(string="End", required=True, tracking=True)
     place = fields.Char(help="e.g. Meeting room 3, or the video-call link")
@@ -278,17 +263,14 @@ class SalesToolkitReviewMeeting(models.Model):
 
     def _sync_followup_reminder(self):
         """One open to-do for the follow-up owner while action items are open, closed when all are done."""
-        todo = self.env.ref("mail.mail_activity_data_todo")
         today = fields.Date.context_today(self)
         for meeting in self:
-            activity = meeting.reminder_activity_id.exists()
-            if activity and not activity.active:
-                activity = self.env["mail.activity"]
+            activity = meeting.reminder_activity_id.exists().filtered("active")
             open_items = meeting.action_item_ids.filtered(lambda task: task.state != "done")
             if not open_items or not meeting.followup_user_id or meeting.state == "cancelled":
-                if activity:
-                    activity.action_feedback(feedback=self.env._("All action items are done."))
-                meeting.sudo().reminder_activity_id = False
+                meeting.sudo().reminder_activity_id = activity._toolkit_keep_todo(
+                    meeting, False, feedback=self.env._("All action items are done.")
+                )
                 continue
             note = Markup("<ul>%s</ul>") % Markup().join(
                 Markup("<li>%s</li>")
@@ -306,11 +288,9 @@ class SalesToolkitReviewMeeting(models.Model):
                 "user_id": meeting.followup_user_id.id,
                 "date_deadline": today,
             }
-            if activity:
-                activity.write(values)
-            else:
-                activity = meeting.activity_schedule(activity_type_id=todo.id, **values)
-                meeting.sudo().reminder_activity_id = activity
+            scheduled = activity._toolkit_keep_todo(meeting, values)
+            if scheduled != activity:
+                meeting.sudo().reminder_activity_id = scheduled
 
     @api.model
     def _cron_remind_followup_owners(self, batch_size=200):

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.people_fields import internal_user_field
+
 
 class SalesToolkitReviewProblem(models.Model):
     _name = "sales_toolkit.review.problem"
@@ -9,14 +11,7 @@ class SalesToolkitReviewProblem(models.Model):
     # reps bring their own problems to the meeting (_check_rep_before_meeting)
     _toolkit_write_default = None
 
-    user_id = fields.Many2one(
-        "res.users",
-        check_company=True,
-        string="Reported By",
-        required=True,
-        default=lambda self: self.env.user,
-        domain="[('share', '=', False)]",
-    )
+    user_id = internal_user_field("Reported By", required=True)
     description = fields.Text(required=True, help="e.g. Lost 3 customers in North China")
     root_cause = fields.Text(
         help="Specific, as found in the meeting: “a competitor cut its price, 3 customers lost”, "

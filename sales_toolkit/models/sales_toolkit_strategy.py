@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
+from ..tools.people_fields import internal_user_field, sales_team_field
 from .sales_toolkit_field_rights import MANAGERS, SYSTEM
 
 # The handbook: focus on 1-2 core strategies at a time.
@@ -35,24 +36,8 @@ class SalesToolkitStrategy(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    team_id = fields.Many2one(
-        "crm.team",
-        string="Sales Team",
-        required=True,
-        index=True,
-        tracking=True,
-        check_company=True,
-        default=lambda self: self.env.user.sale_team_id,
-    )
-    user_id = fields.Many2one(
-        "res.users",
-        check_company=True,
-        string="Responsible",
-        default=lambda self: self.env.user,
-        tracking=True,
-        index=True,
-        domain="[('share', '=', False)]",
-    )
+    team_id = sales_team_field(required=True, index=True, tracking=True)
+    user_id = internal_user_field("Responsible", tracking=True, index=True)
     date_from = fields.Date(string="Start", required=True, default=fields.Date.context_today, tracking=True)
     date_to = fields.Date(string="End", required=True, tracking=True)
     state = fields.Selection(

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.people_fields import internal_user_field
 from .sales_toolkit_field_rights import Owner
 
 
@@ -17,15 +18,7 @@ class SalesToolkitStrategyMilestone(models.Model):
     strategy_state = fields.Selection(related="strategy_id.state", string="Strategy State")
     name = fields.Char(string="Milestone", required=True, help="e.g. Sign 3 distributors")
     date = fields.Date(required=True)
-    user_id = fields.Many2one(
-        "res.users",
-        check_company=True,
-        string="Owner",
-        required=True,
-        index=True,
-        default=lambda self: self.env.user,
-        domain="[('share', '=', False)]",
-    )
+    user_id = internal_user_field("Owner", required=True, index=True)
     done_criterion = fields.Char(help="How everyone can tell it is done, e.g. “3 contracts signed”.")
     state = fields.Selection(
         [("todo", "To Do"), ("done", "Done"), ("cancelled", "Cancelled")],
@@ -93,21 +86,12 @@ class SalesToolkitStrategyMilestone(models.Model):
         Done in sudo: a rep who marks a milestone done cannot write the strategy
         the activity belongs to, and the activity is the owner's anyway.
         """
-        todo = self.env.ref("mail.mail_activity_data_todo")
         for milestone in self.sudo():
             activity = milestone.activity_id.exists()
             if activity and not activity.active:
                 continue  # already marked done from the activity itself
             wanted = milestone.state == "todo" and milestone.strategy_id.state == "active"
-            if not wanted:
-                if activity and milestone.state == "done":
-                    activity.action_feedback(
-                        feedback=self.env._("Milestone reached: %(name)s", name=milestone.name)
-                    )
-                elif activity:
-                    activity.unlink()
-                continue
-            values = {
+            values = wanted and {
                 "summary": milestone.name,
                 "note": milestone.done_criterion
                 and self.env._("Done when: %(criterion)s", criterion=milestone.done_criterion)
@@ -115,11 +99,12 @@ class SalesToolkitStrategyMilestone(models.Model):
                 "user_id": milestone.user_id.id,
                 "date_deadline": milestone.date,
             }
-            if activity:
-                activity.write(values)
-            else:
-                activity = milestone.strategy_id.activity_schedule(activity_type_id=todo.id, **values)
-                milestone.sudo().activity_id = activity
+            reached = milestone.state == "done" and self.env._(
+                "Milestone reached: %(name)s", name=milestone.name
+            )
+            scheduled = activity._toolkit_keep_todo(milestone.strategy_id, values, feedback=reached)
+            if scheduled and not activity:
+                milestone.activity_id = scheduled
 
     # ------------------------------------------------------------------
     # Actions

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date, formatLang
 
+from ..tools.people_fields import internal_user_field
 from ..tools.tree import depth_first_rows
 from .sales_toolkit_field_rights import LEADERS, SYSTEM
 
@@ -59,16 +60,7 @@ class SalesToolkitTask(models.Model):
     parent_path = fields.Char(index=True)
     child_ids = fields.One2many("sales_toolkit.task", "parent_id", string="Sub-tasks")
     child_count = fields.Integer(string="Sub-task Count", compute="_compute_child_count")
-    user_id = fields.Many2one(
-        "res.users",
-        check_company=True,
-        string="Owner",
-        required=True,
-        index=True,
-        tracking=True,
-        default=lambda self: self.env.user,
-        domain="[('share', '=', False)]",
-    )
+    user_id = internal_user_field("Owner", required=True, index=True, tracking=True)
     reviewer_id = fields.Many2one(
         "res.users",
         check_company=True,

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date
 
 from ..tools.date_bounds import in_date_bounds
+from ..tools.people_fields import internal_user_field
 from .sales_toolkit_field_rights import MANAGERS, SYSTEM
 
 TRAINING_TYPES = [
@@ -56,14 +57,10 @@ class SalesToolkitTraining(models.Model):
     trainer_id = fields.Many2one(
         "res.partner", check_company=True, tracking=True, help="Internal or external trainer."
     )
-    user_id = fields.Many2one(
-        "res.users",
-        check_company=True,
-        string="Responsible",
+    user_id = internal_user_field(
+        "Responsible",
         required=True,
         index=True,
-        default=lambda self: self.env.user,
-        domain="[('share', '=', False)]",
         tracking=True,
         help="Organises the training; rates the behaviour of participants who have no team leader.",
     )

@@ -1,0 +1,25 @@
+from odoo import fields
+
+# portal and public users never own, organise or answer for the module's records
+INTERNAL_USERS = "[('share', '=', False)]"
+
+
+def internal_user_field(string, **kwargs):
+    """The Many2one of the internal user of the record's company who owns, organises or
+    answers for the record, by default the current user; ``kwargs`` add or override."""
+    defaults = {
+        "check_company": True,
+        "default": lambda self: self.env.user,
+        "domain": INTERNAL_USERS,
+    }
+    return fields.Many2one("res.users", string=string, **(defaults | kwargs))
+
+
+def sales_team_field(**kwargs):
+    """The Many2one of the sales team the record is for, by default the current user's team."""
+    defaults = {
+        "string": "Sales Team",
+        "check_company": True,
+        "default": lambda self: self.env.user.sale_team_id,
+    }
+    return fields.Many2one("crm.team", **(defaults | kwargs))
