@@ -1,4 +1,5 @@
 from odoo import models
+from odoo.exceptions import UserError
 
 
 class SalesToolkitRecordMixin(models.AbstractModel):
@@ -15,6 +16,11 @@ class SalesToolkitRecordMixin(models.AbstractModel):
         "sales_toolkit.field.rights",
     ]
     _check_company_auto = True
+
+    def _check_state(self, states, message):
+        """The guard of a state button: raise ``message`` unless every record is in ``states``."""
+        if self.filtered(lambda record: record.state not in states):
+            raise UserError(message)
 
     def _toolkit_readable(self, fname, inverse=None):
         """The records of the x2many ``fname`` of ``self`` the user may read, as a form shows them.

@@ -163,10 +163,6 @@ class SalesToolkitReviewMeeting(models.Model):
 
     # ------------------------------------------------------------------ actions
 
-    def _check_state(self, states, message):
-        if self.filtered(lambda meeting: meeting.state not in states):
-            raise UserError(message)
-
     def _set_state(self, state):
         # the button checked the move; the state itself is the system's to write
         self._toolkit_write_as_system({"state": state})

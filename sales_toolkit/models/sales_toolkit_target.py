@@ -435,8 +435,7 @@ class SalesToolkitTarget(models.Model):
 
     def action_close(self):
         self._check_can_manage()
-        if self.filtered(lambda target: target.state != "confirmed"):
-            raise UserError(self.env._("Only confirmed targets can be closed."))
+        self._check_state(("confirmed",), self.env._("Only confirmed targets can be closed."))
         # the achievement is measured one last time, then frozen
         self._toolkit_refresh_figures()
         self._set_state("closed")
@@ -444,8 +443,7 @@ class SalesToolkitTarget(models.Model):
 
     def action_reopen(self):
         self._check_can_manage()
-        if self.filtered(lambda target: target.state != "closed"):
-            raise UserError(self.env._("Only closed targets can be reopened."))
+        self._check_state(("closed",), self.env._("Only closed targets can be reopened."))
         self._set_state("confirmed")
         self._message_log_batch(
             {target.id: self.env._("Target reopened: its achievement is measured again.") for target in self}

@@ -348,14 +348,12 @@ class SalesToolkitTask(models.Model):
         return self.with_context(toolkit_task_system=True)._toolkit_write_as_system(dict(extra, state=state))
 
     def action_start(self):
-        if self.filtered(lambda task: task.state != "todo"):
-            raise UserError(self.env._("Only tasks to do can be started."))
+        self._check_state(("todo",), self.env._("Only tasks to do can be started."))
         self._set_state("in_progress")
         return True
 
     def action_mark_done(self):
-        if self.filtered(lambda task: task.state not in OPEN_STATES):
-            raise UserError(self.env._("This task is done already."))
+        self._check_state(OPEN_STATES, self.env._("This task is done already."))
         # one write per day done (a task done before keeps its day)
         for day, tasks in self.grouped(
             lambda task: task.date_done or task.company_id._toolkit_today()
