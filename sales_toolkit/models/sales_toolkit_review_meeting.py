@@ -51,13 +51,11 @@ class SalesToolkitReviewMeeting(models.Model):
         domain="[('share', '=', False)]",
         help="Sales, the manager, marketing and product: they receive the agenda and the minutes.",
     )
-    followup_user_id = fields.Many2one(
-        "res.users",
-        check_company=True,
-        string="Follow-up Owner",
+    followup_user_id = internal_user_field(
+        "Follow-up Owner",
+        default=None,
         index="btree_not_null",
         tracking=True,
-        domain="[('share', '=', False)]",
         help="Tracks the action items every week until they are done; reviewer of the action items.",
     )
     state = fields.Selection(

@@ -61,16 +61,15 @@ class SalesToolkitTask(models.Model):
     child_ids = fields.One2many("sales_toolkit.task", "parent_id", string="Sub-tasks")
     child_count = fields.Integer(string="Sub-task Count", compute="_compute_child_count")
     user_id = internal_user_field("Owner", required=True, index=True, tracking=True)
-    reviewer_id = fields.Many2one(
-        "res.users",
-        check_company=True,
+    reviewer_id = internal_user_field(
+        "Reviewer",
+        default=None,
         index=True,
         tracking=True,
         compute="_compute_reviewer_id",
         store=True,
         readonly=False,
         precompute=True,
-        domain="[('share', '=', False)]",
         help="Who accepts the task when it is done: by default the leader of the owner's sales team.",
     )
     team_id = fields.Many2one(

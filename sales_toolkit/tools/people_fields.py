@@ -4,15 +4,18 @@ from odoo import fields
 INTERNAL_USERS = "[('share', '=', False)]"
 
 
-def internal_user_field(string, **kwargs):
+def _current_user(record):
+    return record.env.user
+
+
+def internal_user_field(string, default=_current_user, **kwargs):
     """The Many2one of the internal user of the record's company who owns, organises or
-    answers for the record, by default the current user; ``kwargs`` add or override."""
-    defaults = {
-        "check_company": True,
-        "default": lambda self: self.env.user,
-        "domain": INTERNAL_USERS,
-    }
-    return fields.Many2one("res.users", string=string, **(defaults | kwargs))
+    answers for the record, by default the current user (``default=None``: no default, e.g.
+    for a computed one); ``kwargs`` add or override."""
+    attrs = {"check_company": True, "domain": INTERNAL_USERS}
+    if default is not None:
+        attrs["default"] = default
+    return fields.Many2one("res.users", string=string, **(attrs | kwargs))
 
 
 def sales_team_field(**kwargs):
