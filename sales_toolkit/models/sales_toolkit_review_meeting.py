@@ -3,6 +3,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.actions import form_dialog
 from ..tools.people_fields import internal_user_field, sales_team_field
 from .sales_toolkit_field_rights import LEADERS, SYSTEM
 
@@ -199,14 +200,9 @@ class SalesToolkitReviewMeeting(models.Model):
     def action_add_problem(self):
         """Reps bring a problem to a planned meeting they attend."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Report a Problem"),
-            "res_model": "sales_toolkit.review.problem",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_meeting_id": self.id},
-        }
+        return form_dialog(
+            self.env._("Report a Problem"), "sales_toolkit.review.problem", {"default_meeting_id": self.id}
+        )
 
     def action_open_action_items(self):
         self.ensure_one()

@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_is_zero, format_date
 
+from ..tools.actions import form_dialog
 from ..tools.periods import period_start
 from .sales_toolkit_field_rights import MANAGERS, SALESMAN, SYSTEM
 from .sales_toolkit_kpi import CUSTOMER_TYPES, KPIS, STATUSES
@@ -467,14 +468,7 @@ class SalesToolkitTarget(models.Model):
 
     def _open_wizard(self, res_model, name):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": name,
-            "res_model": res_model,
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_target_id": self.id},
-        }
+        return form_dialog(name, res_model, {"default_target_id": self.id})
 
     def action_open_children(self):
         self.ensure_one()

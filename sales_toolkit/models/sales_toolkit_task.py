@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date, formatLang
 
+from ..tools.actions import form_dialog
 from ..tools.people_fields import internal_user_field
 from ..tools.tree import depth_first_rows
 from .sales_toolkit_field_rights import LEADERS, SYSTEM
@@ -392,14 +393,9 @@ class SalesToolkitTask(models.Model):
     def action_send_back(self):
         self.ensure_one()
         self._check_reviewer()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Send Back"),
-            "res_model": "sales_toolkit.task.send.back",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_task_id": self.id},
-        }
+        return form_dialog(
+            self.env._("Send Back"), "sales_toolkit.task.send.back", {"default_task_id": self.id}
+        )
 
     def _toolkit_send_back(self, reason):
         """The reviewer returns a done task with the reason; it is open again."""
