@@ -471,18 +471,9 @@ class SalesToolkitTarget(models.Model):
         return form_dialog(name, res_model, {"default_target_id": self.id})
 
     def action_open_children(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("sales_toolkit.sales_toolkit_target_action")
-        action.update(
-            name=self.name,
-            domain=[("parent_id", "=", self.id)],
-            context={
-                "default_parent_id": self.id,
-                "default_kpi": self.kpi,
-                "default_company_id": self.company_id.id,
-            },
+        return self._toolkit_children_action(
+            "sales_toolkit.sales_toolkit_target_action", kpi=self.kpi, company_id=self.company_id.id
         )
-        return action
 
     def action_open_strategies(self):
         self.ensure_one()

@@ -429,20 +429,13 @@ class SalesToolkitTask(models.Model):
             raise AccessError(self.env._("Only the reviewer or a team leader accepts or sends back a task."))
 
     def action_open_children(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("sales_toolkit.sales_toolkit_task_action")
-        action.update(
-            name=self.name,
-            domain=[("parent_id", "=", self.id)],
-            context={
-                "default_parent_id": self.id,
-                "default_unit": self.unit,
-                "default_date_start": self.date_start,
-                "default_date_deadline": self.date_deadline,
-                "default_reviewer_id": self.reviewer_id.id,
-            },
+        return self._toolkit_children_action(
+            "sales_toolkit.sales_toolkit_task_action",
+            unit=self.unit,
+            date_start=self.date_start,
+            date_deadline=self.date_deadline,
+            reviewer_id=self.reviewer_id.id,
         )
-        return action
 
     # ------------------------------------------------------------------ progress
 
