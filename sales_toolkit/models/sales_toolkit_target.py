@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_is_zero, format_date
 
 from ..tools.actions import form_dialog
+from ..tools.people_fields import sales_team_field
 from ..tools.periods import period_start
 from .sales_toolkit_field_rights import MANAGERS, SALESMAN, SYSTEM
 from .sales_toolkit_kpi import CUSTOMER_TYPES, KPIS, STATUSES
@@ -100,9 +101,7 @@ class SalesToolkitTarget(models.Model):
     )
 
     # Dimension: any combination on one line
-    team_id = fields.Many2one(
-        "crm.team", string="Sales Team", index="btree_not_null", check_company=True, tracking=True
-    )
+    team_id = sales_team_field(default=None, index="btree_not_null", tracking=True)
     user_id = fields.Many2one(
         "res.users",
         check_company=True,

@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date, formatLang
 
 from ..tools.actions import form_dialog
-from ..tools.people_fields import internal_user_field
+from ..tools.people_fields import internal_user_field, sales_team_field
 from ..tools.tree import depth_first_rows
 from .sales_toolkit_field_rights import LEADERS, SYSTEM
 
@@ -73,11 +73,9 @@ class SalesToolkitTask(models.Model):
         precompute=True,
         help="Who accepts the task when it is done: by default the leader of the owner's sales team.",
     )
-    team_id = fields.Many2one(
-        "crm.team",
-        string="Sales Team",
+    team_id = sales_team_field(
+        default=None,
         index=True,
-        check_company=True,
         compute="_compute_team_id",
         store=True,
         readonly=False,

@@ -18,11 +18,14 @@ def internal_user_field(string, default=_current_user, **kwargs):
     return fields.Many2one("res.users", string=string, **(attrs | kwargs))
 
 
-def sales_team_field(**kwargs):
-    """The Many2one of the sales team the record is for, by default the current user's team."""
-    defaults = {
-        "string": "Sales Team",
-        "check_company": True,
-        "default": lambda self: self.env.user.sale_team_id,
-    }
-    return fields.Many2one("crm.team", **(defaults | kwargs))
+def _current_team(record):
+    return record.env.user.sale_team_id
+
+
+def sales_team_field(default=_current_team, **kwargs):
+    """The Many2one of the sales team the record is for, by default the current user's team
+    (``default=None``: no default)."""
+    attrs = {"string": "Sales Team", "check_company": True}
+    if default is not None:
+        attrs["default"] = default
+    return fields.Many2one("crm.team", **(attrs | kwargs))
