@@ -8,6 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL, format_amount
 
+from ..tools.actions import form_dialog
 from .sales_toolkit_field_rights import LEADERS, SYSTEM
 
 INTENT_TIERS = [("high", "High Intent"), ("medium", "Medium Intent"), ("low", "Low Intent")]
@@ -550,30 +551,17 @@ class CrmLead(models.Model):
     def action_toolkit_log_followup(self):
         """The follow-up form in a dialog, ready for this lead."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Log Follow-up"),
-            "res_model": "sales_toolkit.followup",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_lead_id": self.id,
-                "default_next_action_user_id": (self.user_id or self.env.user).id,
-            },
+        context = {
+            "default_lead_id": self.id,
+            "default_next_action_user_id": (self.user_id or self.env.user).id,
         }
+        return form_dialog(self.env._("Log Follow-up"), "sales_toolkit.followup", context)
 
     def action_toolkit_review(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Review Strategy"),
-            "res_model": "sales_toolkit.lead.review",
-            "view_mode": "form",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {"default_lead_id": self.id},
-        }
+        return form_dialog(
+            self.env._("Review Strategy"), "sales_toolkit.lead.review", {"default_lead_id": self.id}
+        )
 
     def action_toolkit_print_capture_sheet(self):
         return self.env.ref("sales_toolkit.action_report_prospect_capture_sheet").report_action(self)

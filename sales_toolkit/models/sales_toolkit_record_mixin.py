@@ -1,4 +1,5 @@
 from odoo import models
+from odoo.exceptions import UserError
 
 
 class SalesToolkitRecordMixin(models.AbstractModel):
@@ -15,6 +16,22 @@ class SalesToolkitRecordMixin(models.AbstractModel):
         "sales_toolkit.field.rights",
     ]
     _check_company_auto = True
+
+    def _check_state(self, states, message):
+        """The guard of a state button: raise ``message`` unless every record is in ``states``."""
+        if self.filtered(lambda record: record.state not in states):
+            raise UserError(message)
+
+    def _toolkit_children_action(self, xml_id, **defaults):
+        """The window action ``xml_id`` on the children (``parent_id``) of this record; new
+        children come under it with the ``defaults`` (field name: value)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(xml_id)
+        context = {"default_parent_id": self.id} | {
+            f"default_{name}": value for name, value in defaults.items()
+        }
+        action.update(name=self.name, domain=[("parent_id", "=", self.id)], context=context)
+        return action
 
     def _toolkit_readable(self, fname, inverse=None):
         """The records of the x2many ``fname`` of ``self`` the user may read, as a form shows them.

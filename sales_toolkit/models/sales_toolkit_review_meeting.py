@@ -3,6 +3,7 @@ from markupsafe import Markup
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.actions import form_dialog
 from ..tools.people_fields import internal_user_field, sales_team_field
 from .sales_toolkit_field_rights import LEADERS, SYSTEM
 
@@ -51,13 +52,11 @@ class SalesToolkitReviewMeeting(models.Model):
         domain="[('share', '=', False)]",
         help="Sales, the manager, marketing and product: they receive the agenda and the minutes.",
     )
-    followup_user_id = fields.Many2one(
-        "res.users",
-        check_company=True,
-        string="Follow-up Owner",
+    followup_user_id = internal_user_field(
+        "Follow-up Owner",
+        default=None,
         index="btree_not_null",
         tracking=True,
-        domain="[('share', '=', False)]",
         help="Tracks the action items every week until they are done; reviewer of the action items.",
     )
     state = fields.Selection(
@@ -163,10 +162,6 @@ class SalesToolkitReviewMeeting(models.Model):
 
     # ------------------------------------------------------------------ actions
 
-    def _check_state(self, states, message):
-        if self.filtered(lambda meeting: meeting.state not in states):
-            raise UserError(message)
-
     def _set_state(self, state):
         # the button checked the move; the state itself is the system's to write
         self._toolkit_write_as_system({"state": state})
@@ -205,14 +200,9 @@ class SalesToolkitReviewMeeting(models.Model):
     def action_add_problem(self):
         """Reps bring a problem to a planned meeting they attend."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Report a Problem"),
-            "res_model": "sales_toolkit.review.problem",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_meeting_id": self.id},
-        }
+        return form_dialog(
+            self.env._("Report a Problem"), "sales_toolkit.review.problem", {"default_meeting_id": self.id}
+        )
 
     def action_open_action_items(self):
         self.ensure_one()

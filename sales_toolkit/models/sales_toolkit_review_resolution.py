@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools.people_fields import internal_user_field
+
 
 class SalesToolkitReviewResolution(models.Model):
     _name = "sales_toolkit.review.resolution"
@@ -14,13 +16,7 @@ class SalesToolkitReviewResolution(models.Model):
     name = fields.Text(
         string="Resolution", required=True, help="e.g. Referral bonus: 500 per referred customer"
     )
-    user_id = fields.Many2one(
-        "res.users",
-        check_company=True,
-        string="Owner",
-        index="btree_not_null",
-        domain="[('share', '=', False)]",
-    )
+    user_id = internal_user_field("Owner", default=None, index="btree_not_null")
 
     def _toolkit_pipl_fields(self):
         return ["name"]

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
+from ..tools.actions import form_dialog
 from ..tools.people_fields import internal_user_field, sales_team_field
 from .sales_toolkit_field_rights import MANAGERS, SYSTEM
 
@@ -320,15 +321,7 @@ class SalesToolkitStrategy(models.Model):
                     }
                 )
             )
-            return {
-                "type": "ir.actions.act_window",
-                "name": self.env._("Confirm Activation"),
-                "res_model": "sales_toolkit.strategy.activate",
-                "res_id": wizard.id,
-                "view_mode": "form",
-                "views": [(False, "form")],
-                "target": "new",
-            }
+            return form_dialog(self.env._("Confirm Activation"), wizard._name, res_id=wizard.id)
         if excess:
             for strategy, overlapping in excess.items():
                 strategy.message_post(

@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_is_zero, format_date
 
+from ..tools.actions import form_dialog
+from ..tools.people_fields import sales_team_field
 from ..tools.periods import period_start
 from .sales_toolkit_field_rights import MANAGERS, SALESMAN, SYSTEM
 from .sales_toolkit_kpi import CUSTOMER_TYPES, KPIS, STATUSES
@@ -99,9 +101,7 @@ class SalesToolkitTarget(models.Model):
     )
 
     # Dimension: any combination on one line
-    team_id = fields.Many2one(
-        "crm.team", string="Sales Team", index="btree_not_null", check_company=True, tracking=True
-    )
+    team_id = sales_team_field(default=None, index="btree_not_null", tracking=True)
     user_id = fields.Many2one(
         "res.users",
         check_company=True,
@@ -435,8 +435,7 @@ class SalesToolkitTarget(models.Model):
 
     def action_close(self):
         self._check_can_manage()
-        if self.filtered(lambda target: target.state != "confirmed"):
-            raise UserError(self.env._("Only confirmed targets can be closed."))
+        self._check_state(("confirmed",), self.env._("Only confirmed targets can be closed."))
         # the achievement is measured one last time, then frozen
         self._toolkit_refresh_figures()
         self._set_state("closed")
@@ -444,8 +443,7 @@ class SalesToolkitTarget(models.Model):
 
     def action_reopen(self):
         self._check_can_manage()
-        if self.filtered(lambda target: target.state != "closed"):
-            raise UserError(self.env._("Only closed targets can be reopened."))
+        self._check_state(("closed",), self.env._("Only closed targets can be reopened."))
         self._set_state("confirmed")
         self._message_log_batch(
             {target.id: self.env._("Target reopened: its achievement is measured again.") for target in self}
@@ -469,28 +467,12 @@ class SalesToolkitTarget(models.Model):
 
     def _open_wizard(self, res_model, name):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": name,
-            "res_model": res_model,
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_target_id": self.id},
-        }
+        return form_dialog(name, res_model, {"default_target_id": self.id})
 
     def action_open_children(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("sales_toolkit.sales_toolkit_target_action")
-        action.update(
-            name=self.name,
-            domain=[("parent_id", "=", self.id)],
-            context={
-                "default_parent_id": self.id,
-                "default_kpi": self.kpi,
-                "default_company_id": self.company_id.id,
-            },
+        return self._toolkit_children_action(
+            "sales_toolkit.sales_toolkit_target_action", kpi=self.kpi, company_id=self.company_id.id
         )
-        return action
 
     def action_open_strategies(self):
         self.ensure_one()

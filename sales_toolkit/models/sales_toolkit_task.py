@@ -4,7 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date, formatLang
 
-from ..tools.people_fields import internal_user_field
+from ..tools.actions import form_dialog
+from ..tools.people_fields import internal_user_field, sales_team_field
 from ..tools.tree import depth_first_rows
 from .sales_toolkit_field_rights import LEADERS, SYSTEM
 
@@ -61,23 +62,20 @@ class SalesToolkitTask(models.Model):
     child_ids = fields.One2many("sales_toolkit.task", "parent_id", string="Sub-tasks")
     child_count = fields.Integer(string="Sub-task Count", compute="_compute_child_count")
     user_id = internal_user_field("Owner", required=True, index=True, tracking=True)
-    reviewer_id = fields.Many2one(
-        "res.users",
-        check_company=True,
+    reviewer_id = internal_user_field(
+        "Reviewer",
+        default=None,
         index=True,
         tracking=True,
         compute="_compute_reviewer_id",
         store=True,
         readonly=False,
         precompute=True,
-        domain="[('share', '=', False)]",
         help="Who accepts the task when it is done: by default the leader of the owner's sales team.",
     )
-    team_id = fields.Many2one(
-        "crm.team",
-        string="Sales Team",
+    team_id = sales_team_field(
+        default=None,
         index=True,
-        check_company=True,
         compute="_compute_team_id",
         store=True,
         readonly=False,
@@ -348,14 +346,12 @@ class SalesToolkitTask(models.Model):
         return self.with_context(toolkit_task_system=True)._toolkit_write_as_system(dict(extra, state=state))
 
     def action_start(self):
-        if self.filtered(lambda task: task.state != "todo"):
-            raise UserError(self.env._("Only tasks to do can be started."))
+        self._check_state(("todo",), self.env._("Only tasks to do can be started."))
         self._set_state("in_progress")
         return True
 
     def action_mark_done(self):
-        if self.filtered(lambda task: task.state not in OPEN_STATES):
-            raise UserError(self.env._("This task is done already."))
+        self._check_state(OPEN_STATES, self.env._("This task is done already."))
         # one write per day done (a task done before keeps its day)
         for day, tasks in self.grouped(
             lambda task: task.date_done or task.company_id._toolkit_today()
@@ -395,14 +391,9 @@ class SalesToolkitTask(models.Model):
     def action_send_back(self):
         self.ensure_one()
         self._check_reviewer()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Send Back"),
-            "res_model": "sales_toolkit.task.send.back",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_task_id": self.id},
-        }
+        return form_dialog(
+            self.env._("Send Back"), "sales_toolkit.task.send.back", {"default_task_id": self.id}
+        )
 
     def _toolkit_send_back(self, reason):
         """The reviewer returns a done task with the reason; it is open again."""
@@ -436,20 +427,13 @@ class SalesToolkitTask(models.Model):
             raise AccessError(self.env._("Only the reviewer or a team leader accepts or sends back a task."))
 
     def action_open_children(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("sales_toolkit.sales_toolkit_task_action")
-        action.update(
-            name=self.name,
-            domain=[("parent_id", "=", self.id)],
-            context={
-                "default_parent_id": self.id,
-                "default_unit": self.unit,
-                "default_date_start": self.date_start,
-                "default_date_deadline": self.date_deadline,
-                "default_reviewer_id": self.reviewer_id.id,
-            },
+        return self._toolkit_children_action(
+            "sales_toolkit.sales_toolkit_task_action",
+            unit=self.unit,
+            date_start=self.date_start,
+            date_deadline=self.date_deadline,
+            reviewer_id=self.reviewer_id.id,
         )
-        return action
 
     # ------------------------------------------------------------------ progress
 

@@ -284,15 +284,15 @@ class SalesToolkitTraining(models.Model):
     # ------------------------------------------------------------------ actions
 
     def action_start(self):
-        if self.filtered(lambda training: training.state != "draft"):
-            raise UserError(self.env._("Only planned trainings can start."))
+        self._check_state(("draft",), self.env._("Only planned trainings can start."))
         self._set_state("in_progress")
         return True
 
     def action_done(self):
         """Close the training: measure the results and ask each manager for a behaviour rating."""
-        if self.filtered(lambda training: training.state not in ("draft", "in_progress")):
-            raise UserError(self.env._("Only planned or ongoing trainings can be marked done."))
+        self._check_state(
+            ("draft", "in_progress"), self.env._("Only planned or ongoing trainings can be marked done.")
+        )
         self._set_state("done")
         self.participant_ids._schedule_behaviour_activity()
         self._toolkit_refresh_results()
@@ -305,8 +305,7 @@ class SalesToolkitTraining(models.Model):
         return True
 
     def action_draft(self):
-        if self.filtered(lambda training: training.state != "cancelled"):
-            raise UserError(self.env._("Only cancelled trainings can be planned again."))
+        self._check_state(("cancelled",), self.env._("Only cancelled trainings can be planned again."))
         self._set_state("draft")
         return True
 

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare
 
+from ..tools.people_fields import internal_user_field
 from .sales_toolkit_field_rights import MANAGERS, Owner
 from .sales_toolkit_training import RESULT_FIELDS
 
@@ -50,28 +51,20 @@ class SalesToolkitTrainingParticipant(models.Model):
     training_state = fields.Selection(related="training_id.state", string="Training State")
     training_type = fields.Selection(related="training_id.training_type", store=True)
     date_start = fields.Date(related="training_id.date_start", string="Training Start", store=True)
-    user_id = fields.Many2one(
-        "res.users",
-        string="Salesperson",
-        required=True,
-        index=True,
-        check_company=True,
-        domain="[('share', '=', False)]",
-    )
+    user_id = internal_user_field("Salesperson", default=None, required=True, index=True)
     team_id = fields.Many2one(
         related="user_id.sale_team_id",
         string="Sales Team",
         store=True,
         help="The participant's main sales team.",
     )
-    manager_id = fields.Many2one(
-        "res.users",
-        check_company=True,
+    manager_id = internal_user_field(
+        "Manager",
+        default=None,
         compute="_compute_manager_id",
         store=True,
         readonly=False,
         index=True,
-        domain="[('share', '=', False)]",
         help="Rates the participant's behaviour on the job: the leader of the participant's sales "
         "team, or the training's responsible when there is none.",
     )

@@ -429,6 +429,25 @@ class TestTargetLifecycle(TargetCommon):
         late = self._target(target_value=1000)  # the period is over
         self.assertEqual((late.expected_rate, late.forecast_value, late.status), (100.0, 650.0, "behind"))
 
+    def test_buttons_open_children_and_wizards(self):
+        parent = self._target()
+        child = self._target(parent_id=parent.id)
+        action = parent.action_open_children()
+        self.assertEqual(action["name"], parent.name)
+        Target = self.env["sales_toolkit.target"]
+        self.assertEqual(Target.search(action["domain"]), child)
+        new = Target.with_context(**action["context"]).create(
+            {"name": "Q2 east", "period_type": "quarter", "date_from": Q2_FROM, "target_value": 400}
+        )
+        self.assertEqual((new.parent_id, new.kpi, new.company_id), (parent, parent.kpi, parent.company_id))
+        for action, model in (
+            (parent.action_revise(), "sales_toolkit.target.revise"),
+            (parent.action_suggest(), "sales_toolkit.target.suggest"),
+        ):
+            self.assertEqual((action["res_model"], action["target"]), (model, "new"))
+            self.assertEqual(action["views"], [(False, "form")])
+            self.assertEqual(action["context"], {"default_target_id": parent.id})
+
     def test_engine_pace_of_a_spec(self):
         """The engine's pace needs no target: a spec, a goal, what is achieved and a day."""
         Kpi = self.env["sales_toolkit.kpi"]
