@@ -451,6 +451,9 @@ def check_facts(before, after, facts):
                     )
                 )
         cells.update((fact["section"], key, fact["field"]) for key in keys if key)
+        if "before" not in fact and keys[-1]:
+            # a record the old release did not have: its appearance is the fact's change
+            cells.add((fact["section"], keys[-1], RECORD))
     return problems, cells
 
 

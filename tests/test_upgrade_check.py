@@ -243,6 +243,20 @@ def test_fact_on_a_section_key_without_external_id(upgrade_check):
     assert fact_problems == [(fact, 'after the upgrade: ["old_idx"], expected ["new_idx"]')]
 
 
+def test_fact_without_before_covers_a_row_the_old_release_lacked(upgrade_check):
+    """Upgrading from a release older than the hand-made index: the row appears, as the fact
+    says; any other new row of the section stays a difference."""
+    before, after = _release_snapshots()
+    fact = {"section": "sale indexes", "key": "sale_order", "field": "indexes", "after": ["new_idx"]}
+    before["sections"]["sale indexes"] = {}
+    after["sections"]["sale indexes"] = {"sale_order": {"indexes": ["new_idx"]}}
+    differences, _news, _migrated, fact_problems = upgrade_check.diff_release(before, after, [fact])
+    assert (differences, fact_problems) == ([], [])
+    after["sections"]["sale indexes"]["sale_order_line"] = {"indexes": ["other_idx"]}
+    differences = upgrade_check.diff_release(before, after, [fact])[0]
+    assert differences == [("sale indexes", "sale_order_line", "<record>", "<absent>", "present")]
+
+
 def test_new_models_fields_and_records_with_new_external_ids_are_news(upgrade_check):
     before, after = _release_snapshots()
     after["models"].append("crm.team")
