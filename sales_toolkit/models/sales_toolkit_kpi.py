@@ -15,6 +15,9 @@ KPIS = [
 ]
 # KPIs that add up over time and across sub-targets; the repurchase rate is a ratio
 ADDITIVE_KPIS = ("revenue", "order_count", "new_customers", "won_leads")
+# the repurchase rate and, for a caller that shows how it came about, its two counts (the
+# customers of the previous period, and those of them who ordered again): one definition
+REPURCHASE_KPIS = ("repurchase_rate", "repurchase_base", "repurchase_repeat")
 CUSTOMER_TYPES = [
     ("new", "New Customers"),
     ("existing", "Existing Customers"),
@@ -36,7 +39,8 @@ class SalesToolkitKpi(models.AbstractModel):
     - ``company_id``: the company whose sales are measured (days in its timezone);
     - ``kpi``: ``revenue`` (untaxed, company currency; from posted invoices when the
       company's revenue basis says so), ``order_count``, ``new_customers``,
-      ``repurchase_rate`` (%) or ``won_leads``;
+      ``repurchase_rate`` (%) or ``won_leads``; ``repurchase_base`` and ``repurchase_repeat``
+      give the two counts behind a repurchase rate (see REPURCHASE_KPIS);
     - ``date_from``, ``date_to``: the period, calendar days where the company is;
     - optional, ``None`` for all: ``team_id`` (sales team), ``user_id`` (salesperson),
       ``categ_id`` (product line: a category and its children; not for ``won_leads``),
@@ -260,7 +264,7 @@ class SalesToolkitKpi(models.AbstractModel):
                    AS (VALUES %(rows)s),
                zoned AS (
                    SELECT spec.*, %(tz)s AS tz, cat.parent_path AS categ_path,
-                          CASE WHEN spec.kpi = 'repurchase_rate'
+                          CASE WHEN spec.kpi LIKE 'repurchase%%'
                                THEN spec.date_from - (spec.date_to - spec.date_from + 1)
                                ELSE spec.date_from END AS scan_from
                      FROM spec
@@ -294,7 +298,7 @@ class SalesToolkitKpi(models.AbstractModel):
         """
         day_from = min(
             spec["date_from"] - (spec["date_to"] - spec["date_from"] + timedelta(days=1))
-            if spec["kpi"] == "repurchase_rate"
+            if spec["kpi"] in REPURCHASE_KPIS
             else spec["date_from"]
             for spec in specs
         )
@@ -364,7 +368,7 @@ class SalesToolkitKpi(models.AbstractModel):
                           bool_and(team_id IS NOT NULL) AS by_team, array_agg(DISTINCT team_id) AS team_ids,
                           bool_and(user_id IS NOT NULL) AS by_user, array_agg(DISTINCT user_id) AS user_ids,
                           bool_or(kpi != 'revenue') AS counts_customers,
-                          bool_or(kpi = 'repurchase_rate') AS reads_before
+                          bool_or(kpi LIKE 'repurchase%%') AS reads_before
                      FROM specs
                  GROUP BY bucket, window_id, categ_path, customer_type
                ),
@@ -464,12 +468,15 @@ class SalesToolkitKpi(models.AbstractModel):
                counts AS MATERIALIZED (
                    SELECT bucket, team_id, user_id, SUM(orders) AS orders,
                           COUNT(*) FILTER (WHERE again AND first_in_period) AS new_customers,
-                          100.0 * COUNT(*) FILTER (WHERE before AND again)
-                              / NULLIF(COUNT(*) FILTER (WHERE before), 0) AS rate
+                          COUNT(*) FILTER (WHERE before) AS base_count,
+                          COUNT(*) FILTER (WHERE before AND again) AS again_count
                      FROM customers GROUP BY bucket, team_id, user_id
                )
                SELECT s.key, CASE s.kpi WHEN 'revenue' THEN r.revenue WHEN 'order_count' THEN c.orders
-                                        WHEN 'new_customers' THEN c.new_customers ELSE c.rate END
+                                        WHEN 'new_customers' THEN c.new_customers
+                                        WHEN 'repurchase_base' THEN c.base_count
+                                        WHEN 'repurchase_repeat' THEN c.again_count
+                                        ELSE 100.0 * c.again_count / NULLIF(c.base_count, 0) END
                  FROM specs s
             LEFT JOIN revenue r ON s.kpi = 'revenue' AND r.bucket = s.bucket
                                AND COALESCE(r.team_id, 0) = COALESCE(s.team_id, 0)

@@ -157,6 +157,10 @@ class TestCustomerTier(SalesToolkitCommon):
         Kpi = self.env["sales_toolkit.kpi"]
         # of the two customers of the previous 90 days, one ordered again; the newcomer is no base
         self.assertEqual(Kpi._measure([spec]), {1: 50.0})
+        counts = Kpi._measure(
+            [dict(spec, key=2, kpi="repurchase_base"), dict(spec, key=3, kpi="repurchase_repeat")]
+        )
+        self.assertEqual((counts[2], counts[3]), (2, 1))
         self.assertEqual(Kpi._measure([dict(spec, team_id=team.id)]), {1: 100.0})
 
     def test_cron_query_count_does_not_grow(self):

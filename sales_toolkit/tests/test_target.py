@@ -164,6 +164,12 @@ class TestTargetMeasure(TargetCommon):
         self.assertEqual(
             Kpi._measure([dict(spec, date_from=Q2_FROM, date_to=Q2_TO)]), {1: target.achieved_value}
         )
+        # and the two counts behind it, from the same definition
+        quarter = dict(spec, date_from=Q2_FROM, date_to=Q2_TO)
+        counts = Kpi._measure(
+            [dict(quarter, key=2, kpi="repurchase_base"), dict(quarter, key=3, kpi="repurchase_repeat")]
+        )
+        self.assertEqual((counts[2], counts[3]), (2, 1))
         # the analysis sheet of the quarter shows the same figure on its overall line
         sheet = self.env["sales_toolkit.analysis"].create(
             {"period_type": "quarter", "date_from": Q2_FROM, "company_id": self.company.id}
